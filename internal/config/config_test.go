@@ -1,0 +1,180 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const goodInstances = `
+[instances.katuma]
+name = "Katuma"
+timezone = "Europe/Madrid"
+locales = ["es", "ca"]
+from = "Katuma <noreply@katuma.test>"
+recipients = "recipients/katuma.csv"
+
+[instances.katuma.support]
+email = "info@katuma.test"
+url = "https://community.coopdevs.org/c/katuma"
+hours = { days = ["monday", "friday"], from = "10:00", to = "18:00" }
+
+[instances.katuma.smtp]
+host = "smtp.katuma.test"
+username = "noreply@katuma.test"
+password_env = "KATUMA_SMTP_PASSWORD"
+`
+
+const goodSchedule = `
+campaign = "ofn-v2-2019"
+release = "v2.0.0"
+
+[windows.katuma]
+start = 2019-05-07T09:00:00
+duration = "2h"
+extra = "1h"
+`
+
+func write(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadGood(t *testing.T) {
+	ip := write(t, "instances.toml", goodInstances)
+	inst, err := LoadInstances(ip)
+	if err != nil {
+		t.Fatalf("LoadInstances: %v", err)
+	}
+	k := inst.Instances["katuma"]
+	if k.Key != "katuma" || k.DefaultLocale() != "es" || k.Location().String() != "Europe/Madrid" {
+		t.Errorf("katuma = %+v", k)
+	}
+	if k.SMTP.TLS != "starttls" || k.SMTP.Port != 587 || k.SMTP.Auth != "plain" {
+		t.Errorf("smtp defaults = %s:%d auth %s, want starttls:587 auth plain", k.SMTP.TLS, k.SMTP.Port, k.SMTP.Auth)
+	}
+	s, err := LoadSchedule(write(t, "schedule.toml", goodSchedule), inst)
+	if err != nil {
+		t.Fatalf("LoadSchedule: %v", err)
+	}
+	w, _ := s.Window("katuma")
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	if want := time.Date(2019, 5, 7, 9, 0, 0, 0, madrid); !w.Begin().Equal(want) {
+		t.Errorf("Begin() = %v, want %v", w.Begin(), want)
+	}
+	if got := w.LatestEnd().In(madrid).Format("15:04"); got != "12:00" {
+		t.Errorf("LatestEnd() = %s, want 12:00", got)
+	}
+	if len(w.Notices) != 4 {
+		t.Errorf("Notices = %v, want all four by default", w.Notices)
+	}
+}
+
+func TestBadInstances(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(string) string
+		wantErr string // the whole message, with "FILE" for the path
+	}{
+		{"typo key", func(s string) string { return strings.Replace(s, `timezone =`, `timezon =`, 1) },
+			"FILE:2: instances.katuma: missing required key \"timezone\"\nFILE:4: instances.katuma.timezon: unknown key"},
+		{"wrong type", func(s string) string { return strings.Replace(s, `name = "Katuma"`, `name = 7`, 1) },
+			"FILE:3: instances.katuma.name: incompatible types: TOML value has type int64; destination has type string"},
+		{"unknown time zone", func(s string) string { return strings.Replace(s, `Europe/Madrid`, `Europe/Madird`, 1) },
+			"FILE:4: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid)"},
+		{"missing required", func(s string) string { return strings.Replace(s, `from = "Katuma <noreply@katuma.test>"`, ``, 1) },
+			"FILE:2: instances.katuma: missing required key \"from\""},
+		{"secret in config", func(s string) string {
+			return strings.Replace(s, `password_env = "KATUMA_SMTP_PASSWORD"`, `password = "hunter2"`, 1)
+		}, "FILE:14: instances.katuma.smtp: missing password_env or password_file (the name of an environment variable or file holding the password)\n" +
+			"FILE:17: instances.katuma.smtp.password: secrets do not belong in the config file; name an environment variable (password_env) or a file (password_file) instead"},
+		{"tls none off loopback", func(s string) string {
+			return strings.Replace(s, `host = "smtp.katuma.test"`, "host = \"smtp.katuma.test\"\ntls = \"none\"", 1)
+		}, "FILE:16: instances.katuma.smtp.tls: \"none\" is accepted only for a loopback host, not \"smtp.katuma.test\""},
+		{"bad weekday", func(s string) string { return strings.Replace(s, `"friday"`, `"fryday"`, 1) },
+			"FILE:12: instances.katuma.support.hours.days: unknown weekday \"fryday\" (want e.g. \"monday\")"},
+		{"toml syntax", func(s string) string { return strings.Replace(s, `name = "Katuma"`, `name = "Katuma`, 1) },
+			"FILE:3: instances.katuma.name: strings cannot contain newlines"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(t, "instances.toml", tt.edit(goodInstances))
+			_, err := LoadInstances(p)
+			if err == nil {
+				t.Fatal("LoadInstances = nil error, want one")
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("errors.Is(err, ErrInvalid) = false for %v", err)
+			}
+			want := strings.ReplaceAll(tt.wantErr, "FILE", p)
+			if err.Error() != want {
+				t.Errorf("LoadInstances error =\n%s\nwant\n%s", err, want)
+			}
+		})
+	}
+}
+
+func TestBadSchedule(t *testing.T) {
+	inst, err := LoadInstances(write(t, "instances.toml", goodInstances))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		edit    func(string) string
+		wantErr string
+	}{
+		{"unknown instance", func(s string) string { return strings.Replace(s, `[windows.katuma]`, `[windows.katumaa]`, 1) },
+			"FILE:5: windows.katumaa: no instance \"katumaa\" in INST"},
+		{"offset start", func(s string) string { return strings.Replace(s, `2019-05-07T09:00:00`, `2019-05-07T09:00:00+02:00`, 1) },
+			"FILE:6: windows.katuma.start: start 2019-05-07T09:00:00+02:00 has a UTC offset; write the instance's local time without one (e.g. 2019-05-07T09:00:00)"},
+		{"start in DST gap", func(s string) string { return strings.Replace(s, `2019-05-07T09:00:00`, `2019-03-31T02:30:00`, 1) },
+			"FILE:6: windows.katuma.start: 2019-03-31T02:30 does not exist in Europe/Madrid (skipped by a daylight-saving change)"},
+		{"bad duration", func(s string) string { return strings.Replace(s, `"2h"`, `"2 hours"`, 1) },
+			"FILE:7: windows.katuma.duration: bad duration \"2 hours\" (want e.g. \"2h\" or \"1h30m\")"},
+		{"missing campaign", func(s string) string { return strings.Replace(s, `campaign = "ofn-v2-2019"`, ``, 1) },
+			"FILE: campaign: missing required key \"campaign\" (a stable id for this rollout, e.g. \"ofn-v2-2019\")"},
+		{"unknown notice", func(s string) string { return s + "notices = [\"announce\", \"remind\"]\n" },
+			"FILE:9: windows.katuma.notices: unknown notice \"remind\" (want one of announce, reminder, start, done)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(t, "schedule.toml", tt.edit(goodSchedule))
+			_, err := LoadSchedule(p, inst)
+			if err == nil {
+				t.Fatal("LoadSchedule = nil error, want one")
+			}
+			want := strings.NewReplacer("FILE", p, "INST", inst.File).Replace(tt.wantErr)
+			if err.Error() != want {
+				t.Errorf("LoadSchedule error =\n%s\nwant\n%s", err, want)
+			}
+		})
+	}
+}
+
+func TestShippedConfig(t *testing.T) {
+	inst, err := LoadInstances("../../config/instances.toml")
+	if err != nil {
+		t.Fatalf("shipped instances: %v", err)
+	}
+	if _, err := LoadSchedule("../../config/schedule.toml", inst); err != nil {
+		t.Fatalf("shipped schedule: %v", err)
+	}
+}
+
+func TestScanPositions(t *testing.T) {
+	src := "a = 1\n[t]\nb = \"\"\"\nx = 2\n\"\"\"\nc = [\n 1,\n]\nd.e = { f = 1 }\n[[arr]]\ng = 1\n[[arr]]\ng = 2\n'q.k' = 3\n"
+	pos := scanPositions(src)
+	for key, want := range map[string]int{"a": 1, "t": 2, "t.b": 3, "t.c": 6, "t.d.e": 9, "arr.0": 10, "arr.0.g": 11, "arr.1.g": 13, "arr.1.q.k": 14, "t.x": 0} {
+		if got := pos.line(key); got != want && !(want == 0 && got == 2) {
+			t.Errorf("line(%q) = %d, want %d", key, got, want)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package config
+
+import "time"
+
+// Instances is the decoded instances file.
+type Instances struct {
+	// File is the path the instances were read from, for messages.
+	File      string               `toml:"-"`
+	Instances map[string]*Instance `toml:"instances"`
+}
+
+// Instance is one OFN instance: its people, language, zone and servers.
+type Instance struct {
+	Key        string   `toml:"-"` // the table name, e.g. "katuma"
+	Name       string   `toml:"name"`
+	TimeZone   Zone     `toml:"timezone"`
+	Locales    []string `toml:"locales"`
+	From       string   `toml:"from"`
+	Recipients string   `toml:"recipients"`
+	Support    Support  `toml:"support"`
+	// ShowUTC adds UTC times next to local ones, for instances whose users
+	// live in several zones (Canada, the US, Australia).
+	ShowUTC bool `toml:"show_utc"`
+
+	BusyWeekdays []Weekday  `toml:"busy_weekdays"`
+	Blackouts    []Blackout `toml:"blackouts"`
+
+	SMTP  *SMTP  `toml:"smtp"`
+	IMAP  *IMAP  `toml:"imap"`
+	Forum *Forum `toml:"forum"`
+}
+
+// DefaultLocale is the instance's first locale, used when a recipient gives
+// none or one the instance does not offer.
+func (i *Instance) DefaultLocale() string { return i.Locales[0] }
+
+// Location is the instance's time zone.
+func (i *Instance) Location() *time.Location { return i.TimeZone.Location }
+
+// Support is how users reach a person.
+type Support struct {
+	Email string `toml:"email"`
+	URL   string `toml:"url"`
+	Hours *Hours `toml:"hours"`
+}
+
+// Hours is when support answers, in the instance's zone.
+type Hours struct {
+	Days []Weekday `toml:"days"`
+	From ClockTime `toml:"from"`
+	To   ClockTime `toml:"to"`
+}
+
+// Blackout is a period in which no window may be planned: dated (From/Until)
+// or weekly (Weekday with At and a margin Before it).
+type Blackout struct {
+	Reason  string        `toml:"reason"`
+	From    LocalDateTime `toml:"from"`
+	Until   LocalDateTime `toml:"until"`
+	Weekday *Weekday      `toml:"weekday"`
+	At      *ClockTime    `toml:"at"`
+	Before  Duration      `toml:"before"`
+}
+
+// Secret names where a secret lives: an environment variable or a file. The
+// secret itself never appears in a config file.
+type Secret struct {
+	Env  string
+	File string
+}
+
+// SMTP is an instance's outgoing mail server.
+type SMTP struct {
+	Host         string `toml:"host"`
+	Port         int    `toml:"port"`
+	TLS          string `toml:"tls"`  // starttls (default), tls, none (loopback only)
+	Auth         string `toml:"auth"` // plain, login, cram-md5, xoauth2, none
+	Username     string `toml:"username"`
+	PasswordEnv  string `toml:"password_env"`
+	PasswordFile string `toml:"password_file"`
+	CAFile       string `toml:"ca_file"`
+	// ReturnPath is the envelope sender, where bounces go; From when empty.
+	ReturnPath string `toml:"return_path"`
+	// UnsubscribeURL and UnsubscribeMailto feed List-Unsubscribe.
+	UnsubscribeURL    string `toml:"unsubscribe_url"`
+	UnsubscribeMailto string `toml:"unsubscribe_mailto"`
+}
+
+// Password names where the SMTP password lives.
+func (s *SMTP) Password() Secret { return Secret{Env: s.PasswordEnv, File: s.PasswordFile} }
+
+// IMAP is an instance's support inbox.
+type IMAP struct {
+	Host         string `toml:"host"`
+	Port         int    `toml:"port"`
+	TLS          string `toml:"tls"` // tls (default) or starttls
+	Username     string `toml:"username"`
+	PasswordEnv  string `toml:"password_env"`
+	PasswordFile string `toml:"password_file"`
+	CAFile       string `toml:"ca_file"`
+	Mailbox      string `toml:"mailbox"`
+}
+
+// Password names where the IMAP password lives.
+func (i *IMAP) Password() Secret { return Secret{Env: i.PasswordEnv, File: i.PasswordFile} }
+
+// Forum is an instance's Discourse community.
+type Forum struct {
+	URL         string `toml:"url"`
+	Category    string `toml:"category"`
+	APIUsername string `toml:"api_username"`
+	APIKeyEnv   string `toml:"api_key_env"`
+	APIKeyFile  string `toml:"api_key_file"`
+}
+
+// APIKey names where the Discourse API key lives.
+func (f *Forum) APIKey() Secret { return Secret{Env: f.APIKeyEnv, File: f.APIKeyFile} }

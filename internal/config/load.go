@@ -1,0 +1,345 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// LoadInstances reads and validates the instances file.
+func LoadInstances(path string) (*Instances, error) {
+	var c Instances
+	ps, err := decodeStrict(path, &c)
+	if err != nil {
+		return nil, err
+	}
+	c.File = path
+	c.validate(ps)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// LoadSchedule reads and validates the schedule file against the instances.
+func LoadSchedule(path string, inst *Instances) (*Schedule, error) {
+	var s Schedule
+	ps, err := decodeStrict(path, &s)
+	if err != nil {
+		return nil, err
+	}
+	s.File = path
+	s.validate(ps, inst)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// decodeStrict decodes path into v. A syntax or type error is returned at once;
+// unknown keys are collected as problems, so validation can add its own and
+// the user sees every problem in one run.
+func decodeStrict(path string, v any) (*problems, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Problem{File: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+	}
+	md, err := toml.Decode(string(src), v)
+	if err != nil {
+		return nil, decodeError(path, err)
+	}
+	pos := scanPositions(string(src))
+	ps := &problems{file: path, pos: pos}
+	for _, k := range md.Undecoded() {
+		key := k.String()
+		if md.Type(k...) == "Hash" && hasUndecodedChild(md, key) {
+			continue // its children are reported instead
+		}
+		switch last := k[len(k)-1]; last {
+		case "password", "api_key", "secret", "token":
+			ps.add(key, "secrets do not belong in the config file; name an environment variable (%s_env) or a file (%s_file) instead", last, last)
+		default:
+			ps.add(key, "unknown key")
+		}
+	}
+	return ps, nil
+}
+
+func hasUndecodedChild(md toml.MetaData, prefix string) bool {
+	for _, k := range md.Undecoded() {
+		if s := k.String(); strings.HasPrefix(s, prefix+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+func (c *Instances) validate(ps *problems) {
+	if len(c.Instances) == 0 {
+		ps.add("instances", "no instances defined (want [instances.<key>] tables)")
+	}
+	for key, in := range c.Instances {
+		in.Key = key
+		p := "instances." + key
+		if !keyRE.MatchString(key) {
+			ps.add(p, "instance key must be lower-case letters, digits, - or _")
+		}
+		if in.Name == "" {
+			ps.add(p, "missing required key %q", "name")
+		}
+		if in.TimeZone.Location == nil {
+			ps.add(p, "missing required key %q", "timezone")
+		}
+		if len(in.Locales) == 0 {
+			ps.add(p, "missing required key %q (locales in order of preference, the first is the default)", "locales")
+		}
+		for i, l := range in.Locales {
+			if !localeRE.MatchString(l) {
+				ps.add(p+".locales", "locale %d %q is not a language tag like \"es\", \"fr_BE\" or \"en-CA\"", i+1, l)
+			}
+		}
+		if in.From == "" {
+			ps.add(p, "missing required key %q", "from")
+		} else if _, err := mail.ParseAddress(in.From); err != nil {
+			ps.add(p+".from", "bad address %q: %v", in.From, err)
+		}
+		if in.Recipients == "" {
+			ps.add(p, "missing required key %q (e.g. \"recipients/%s.csv\")", "recipients", key)
+		}
+		in.Support.validate(ps, p+".support")
+		if in.SMTP != nil {
+			in.SMTP.validate(ps, p+".smtp")
+		}
+		if in.IMAP != nil {
+			in.IMAP.validate(ps, p+".imap")
+		}
+		if in.Forum != nil {
+			in.Forum.validate(ps, p+".forum")
+		}
+		for i, b := range in.Blackouts {
+			b.validate(ps, fmt.Sprintf("%s.blackouts.%d", p, i))
+		}
+	}
+}
+
+var localeRE = regexp.MustCompile(`^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$`)
+
+func (s *Support) validate(ps *problems, p string) {
+	if s.Email == "" {
+		ps.add(p, "missing required key %q (where users write for help)", "email")
+	} else if a, err := mail.ParseAddress(s.Email); err != nil || a.Name != "" {
+		ps.add(p+".email", "bad address %q (want a bare address like info@katuma.test)", s.Email)
+	}
+	if s.URL != "" {
+		checkURL(ps, p+".url", s.URL)
+	}
+	if s.Hours != nil {
+		if len(s.Hours.Days) == 0 {
+			ps.add(p+".hours", "missing required key %q", "days")
+		}
+		if s.Hours.To.Hour*60+s.Hours.To.Minute <= s.Hours.From.Hour*60+s.Hours.From.Minute {
+			ps.add(p+".hours", "\"to\" (%s) must be after \"from\" (%s)", s.Hours.To, s.Hours.From)
+		}
+	}
+}
+
+func (b *Blackout) validate(ps *problems, p string) {
+	dated := !b.From.IsZero() || !b.Until.IsZero()
+	weekly := b.Weekday != nil || b.At != nil
+	switch {
+	case dated && weekly:
+		ps.add(p, "a blackout is either dated (from, until) or weekly (weekday, at, before), not both")
+	case dated:
+		if b.From.IsZero() || b.Until.IsZero() {
+			ps.add(p, "a dated blackout needs both \"from\" and \"until\"")
+		} else if b.Until.String() <= b.From.String() {
+			ps.add(p+".until", "must be after \"from\"")
+		}
+	case weekly:
+		if b.Weekday == nil || b.At == nil {
+			ps.add(p, "a weekly blackout needs both \"weekday\" and \"at\"")
+		}
+	default:
+		ps.add(p, "empty blackout (give from/until, or weekday/at/before)")
+	}
+}
+
+func (s *SMTP) validate(ps *problems, p string) {
+	if s.Host == "" {
+		ps.add(p, "missing required key %q", "host")
+	}
+	switch s.TLS {
+	case "":
+		s.TLS = "starttls"
+	case "starttls", "tls":
+	case "none":
+		if !isLoopback(s.Host) {
+			ps.add(p+".tls", "\"none\" is accepted only for a loopback host, not %q", s.Host)
+		}
+	default:
+		ps.add(p+".tls", "unknown TLS mode %q (want starttls, tls or none)", s.TLS)
+	}
+	if s.Port == 0 {
+		s.Port = map[string]int{"starttls": 587, "tls": 465, "none": 25}[s.TLS]
+	}
+	if s.Port < 0 || s.Port > 65535 {
+		ps.add(p+".port", "port %d out of range", s.Port)
+	}
+	switch strings.ToLower(s.Auth) {
+	case "":
+		if s.Username != "" {
+			s.Auth = "plain"
+		}
+	case "none":
+	case "plain", "login", "cram-md5", "xoauth2", "scram-sha-1", "scram-sha-256":
+		s.Auth = strings.ToLower(s.Auth)
+	default:
+		ps.add(p+".auth", "unknown auth mechanism %q (want plain, login, cram-md5, xoauth2, scram-sha-1, scram-sha-256 or none)", s.Auth)
+	}
+	if s.Auth != "" && s.Auth != "none" {
+		if s.Username == "" {
+			ps.add(p, "missing required key %q for auth %q", "username", s.Auth)
+		}
+		checkSecret(ps, p, "password", s.PasswordEnv, s.PasswordFile)
+	}
+	for _, a := range []struct{ key, val string }{{"return_path", s.ReturnPath}, {"unsubscribe_mailto", s.UnsubscribeMailto}} {
+		if a.val != "" {
+			if _, err := mail.ParseAddress(a.val); err != nil {
+				ps.add(p+"."+a.key, "bad address %q: %v", a.val, err)
+			}
+		}
+	}
+	if s.UnsubscribeURL != "" {
+		checkURL(ps, p+".unsubscribe_url", s.UnsubscribeURL)
+	}
+}
+
+func (m *IMAP) validate(ps *problems, p string) {
+	if m.Host == "" {
+		ps.add(p, "missing required key %q", "host")
+	}
+	switch m.TLS {
+	case "":
+		m.TLS = "tls"
+	case "tls", "starttls":
+	default:
+		ps.add(p+".tls", "unknown TLS mode %q (want tls or starttls)", m.TLS)
+	}
+	if m.Port == 0 {
+		m.Port = map[string]int{"tls": 993, "starttls": 143}[m.TLS]
+	}
+	if m.Username == "" {
+		ps.add(p, "missing required key %q", "username")
+	}
+	if m.Mailbox == "" {
+		m.Mailbox = "INBOX"
+	}
+	checkSecret(ps, p, "password", m.PasswordEnv, m.PasswordFile)
+}
+
+func (f *Forum) validate(ps *problems, p string) {
+	if f.URL == "" {
+		ps.add(p, "missing required key %q", "url")
+	} else {
+		checkURL(ps, p+".url", f.URL)
+	}
+	if f.Category == "" {
+		ps.add(p, "missing required key %q", "category")
+	}
+	if f.APIUsername == "" {
+		ps.add(p, "missing required key %q", "api_username")
+	}
+	checkSecret(ps, p, "api_key", f.APIKeyEnv, f.APIKeyFile)
+}
+
+func checkSecret(ps *problems, p, name, env, file string) {
+	switch {
+	case env == "" && file == "":
+		ps.add(p, "missing %s_env or %s_file (the name of an environment variable or file holding the %s)", name, name, name)
+	case env != "" && file != "":
+		ps.add(p+"."+name+"_file", "give %s_env or %s_file, not both", name, name)
+	}
+}
+
+func checkURL(ps *problems, key, s string) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		ps.add(key, "bad URL %q (want https://…)", s)
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (s *Schedule) validate(ps *problems, inst *Instances) {
+	if s.Campaign == "" {
+		ps.add("campaign", "missing required key %q (a stable id for this rollout, e.g. \"ofn-v2-2019\")", "campaign")
+	} else if !keyRE.MatchString(s.Campaign) {
+		ps.add("campaign", "campaign id %q must be lower-case letters, digits, - or _ (it appears in Message-IDs)", s.Campaign)
+	}
+	if s.Release == "" {
+		ps.add("release", "missing required key %q (what is deployed, e.g. \"v2.0.0\")", "release")
+	}
+	if len(s.Windows) == 0 {
+		ps.add("windows", "no windows defined (want [windows.<instance>] tables)")
+	}
+	for key, w := range s.Windows {
+		w.Instance = key
+		p := "windows." + key
+		in, ok := inst.Instances[key]
+		if !ok {
+			ps.add(p, "no instance %q in %s", key, inst.File)
+			continue
+		}
+		if w.Start.IsZero() {
+			ps.add(p, "missing required key %q (local time in %s, e.g. 2019-05-07T09:00:00)", "start", in.Location())
+		} else if t, err := w.Start.In(in.Location()); err != nil {
+			ps.add(p+".start", "%v", err)
+		} else {
+			w.start = t
+		}
+		if w.Duration.Duration <= 0 {
+			ps.add(p, "missing required key %q (expected length, e.g. \"2h\")", "duration")
+		}
+		if len(w.Notices) == 0 {
+			w.Notices = slices.Clone(Notices)
+		}
+	}
+}
+
+// Window returns the schedule's window for instance key.
+func (s *Schedule) Window(key string) (*Window, bool) {
+	w, ok := s.Windows[key]
+	return w, ok
+}
+
+// Keys returns the instance keys, sorted.
+func (c *Instances) Keys() []string {
+	keys := make([]string, 0, len(c.Instances))
+	for k := range c.Instances {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

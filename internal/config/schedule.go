@@ -1,0 +1,48 @@
+package config
+
+import "time"
+
+// Schedule is one rollout: a campaign and a maintenance window per instance.
+type Schedule struct {
+	File string `toml:"-"`
+	// Campaign is the stable id of the rollout; it keys the ledger, the
+	// Message-IDs and the forum topics, so it must never change once used.
+	Campaign string `toml:"campaign"`
+	// Release is what is deployed, e.g. "v2.0.0".
+	Release string `toml:"release"`
+	// Purpose is the id of a message in locales/ that says why the
+	// maintenance happens; optional.
+	Purpose string             `toml:"purpose"`
+	Windows map[string]*Window `toml:"windows"`
+}
+
+// Window is one instance's maintenance window.
+type Window struct {
+	Instance string        `toml:"-"`
+	Start    LocalDateTime `toml:"start"`
+	Duration Duration      `toml:"duration"`
+	// Extra is how much longer it may take ("although it could take another hour").
+	Extra   Duration `toml:"extra"`
+	Notices []Notice `toml:"notices"`
+
+	start time.Time // Start in the instance's zone, set by Validate
+}
+
+// Begin is the window's start in the instance's zone.
+func (w *Window) Begin() time.Time { return w.start }
+
+// End is the expected end, without the possible extra time.
+func (w *Window) End() time.Time { return w.start.Add(w.Duration.Duration) }
+
+// LatestEnd is the end including the possible extra time.
+func (w *Window) LatestEnd() time.Time { return w.End().Add(w.Extra.Duration) }
+
+// Sends reports whether the window sends notice n.
+func (w *Window) Sends(n Notice) bool {
+	for _, m := range w.Notices {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,177 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // zones must resolve the same on every machine, with or without /usr/share/zoneinfo
+)
+
+// Notice is one kind of message sent about a window.
+type Notice string
+
+// The four notices of a window, in the order they go out.
+const (
+	Announce Notice = "announce" // about a week before
+	Reminder Notice = "reminder" // the day before
+	Start    Notice = "start"    // maintenance has begun
+	Done     Notice = "done"     // all clear
+)
+
+// Notices lists every notice kind in sending order.
+var Notices = []Notice{Announce, Reminder, Start, Done}
+
+// ParseNotice returns the notice named s.
+func ParseNotice(s string) (Notice, error) {
+	for _, n := range Notices {
+		if string(n) == s {
+			return n, nil
+		}
+	}
+	return "", fmt.Errorf("unknown notice %q (want one of %s)", s, noticeList())
+}
+
+func noticeList() string {
+	names := make([]string, len(Notices))
+	for i, n := range Notices {
+		names[i] = string(n)
+	}
+	return strings.Join(names, ", ")
+}
+
+// UnmarshalText accepts one of the notice names.
+func (n *Notice) UnmarshalText(b []byte) error {
+	v, err := ParseNotice(string(b))
+	if err != nil {
+		return err
+	}
+	*n = v
+	return nil
+}
+
+// Zone is an IANA time zone, checked when decoded.
+type Zone struct{ *time.Location }
+
+// UnmarshalText loads the named zone; "Local" and "" are refused because they
+// would make the same file mean different times on different machines.
+func (z *Zone) UnmarshalText(b []byte) error {
+	name := string(b)
+	if name == "" || name == "Local" {
+		return fmt.Errorf("time zone %q: give an IANA name such as Europe/Madrid", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Madrid)", name)
+	}
+	z.Location = loc
+	return nil
+}
+
+// Duration is a time.Duration written as "2h", "90m" or "1h30m".
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("bad duration %q (want e.g. \"2h\" or \"1h30m\")", b)
+	}
+	if v < 0 {
+		return fmt.Errorf("negative duration %q", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// Weekday is a day name such as "monday".
+type Weekday struct{ time.Weekday }
+
+// UnmarshalText accepts English day names, full or three letters, any case.
+func (w *Weekday) UnmarshalText(b []byte) error {
+	s := strings.ToLower(string(b))
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		full := strings.ToLower(d.String())
+		if s == full || s == full[:3] {
+			w.Weekday = d
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown weekday %q (want e.g. \"monday\")", b)
+}
+
+// ClockTime is a wall-clock time of day, "09:00".
+type ClockTime struct{ Hour, Minute int }
+
+// UnmarshalText parses "HH:MM".
+func (c *ClockTime) UnmarshalText(b []byte) error {
+	t, err := time.Parse("15:04", string(b))
+	if err != nil {
+		return fmt.Errorf("bad time of day %q (want \"HH:MM\", e.g. \"09:00\")", b)
+	}
+	c.Hour, c.Minute = t.Hour(), t.Minute()
+	return nil
+}
+
+// String formats the time as HH:MM.
+func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute) }
+
+// On returns the instant of this wall-clock time on the given local date.
+func (c ClockTime) On(year int, month time.Month, day int, loc *time.Location) time.Time {
+	return time.Date(year, month, day, c.Hour, c.Minute, 0, 0, loc)
+}
+
+// LocalDateTime is a date and wall-clock time without a zone: the instance's
+// zone gives it meaning. Written as a TOML local date-time (2019-05-07T09:00:00)
+// or a string "2019-05-07 09:00".
+type LocalDateTime struct {
+	Year      int
+	Month     time.Month
+	Day       int
+	Hour, Min int
+	set       bool
+	hadOffset bool
+}
+
+// UnmarshalTOML accepts a TOML local date-time or a string; a date-time with an
+// offset is refused, because a window's start is meant in the instance's zone.
+func (l *LocalDateTime) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		// BurntSushi/toml gives local date-times a zone named "datetime-local".
+		if v.Location().String() != "datetime-local" {
+			return fmt.Errorf("start %s has a UTC offset; write the instance's local time without one (e.g. 2019-05-07T09:00:00)", v.Format(time.RFC3339))
+		}
+		*l = LocalDateTime{Year: v.Year(), Month: v.Month(), Day: v.Day(), Hour: v.Hour(), Min: v.Minute(), set: true}
+		if v.Second() != 0 || v.Nanosecond() != 0 {
+			return fmt.Errorf("start %s: seconds are not supported", v.Format("2006-01-02T15:04:05"))
+		}
+		return nil
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				*l = LocalDateTime{Year: t.Year(), Month: t.Month(), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), set: true}
+				return nil
+			}
+		}
+		return fmt.Errorf("bad local date-time %q (want 2019-05-07T09:00:00)", v)
+	default:
+		return fmt.Errorf("bad local date-time of type %T (want 2019-05-07T09:00:00)", v)
+	}
+}
+
+// IsZero reports whether no value was given.
+func (l LocalDateTime) IsZero() bool { return !l.set }
+
+// In returns the instant this wall-clock time names in loc, or an error when
+// it does not exist there (skipped by a DST change).
+func (l LocalDateTime) In(loc *time.Location) (time.Time, error) {
+	t := time.Date(l.Year, l.Month, l.Day, l.Hour, l.Min, 0, 0, loc)
+	if t.Hour() != l.Hour || t.Minute() != l.Min || t.Day() != l.Day {
+		return time.Time{}, fmt.Errorf("%s does not exist in %s (skipped by a daylight-saving change)", l, loc)
+	}
+	return t, nil
+}
+
+func (l LocalDateTime) String() string {
+	return fmt.Sprintf("%04d-%02d-%02dT%02d:%02d", l.Year, l.Month, l.Day, l.Hour, l.Min)
+}
