@@ -1,0 +1,199 @@
+// Package recipients streams and normalises recipient lists: CSV files with a
+// header row "email,name,locale,role" (only email is required), one row at a
+// time, so a million-row file never sits in memory.
+package recipients
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Recipient is one valid row.
+type Recipient struct {
+	Email  string // as written, trimmed
+	Name   string
+	Locale string // as written ("fr_BE", "en-CA"), "" when not given
+	Role   string
+	Line   int // line in the file, for messages
+}
+
+// Key is the address normalised for deduplication and the ledger.
+func (r Recipient) Key() string { return strings.ToLower(r.Email) }
+
+// RowError is one bad row. Reading may continue after it.
+type RowError struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+func (e *RowError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason) }
+
+// Reader reads recipients from a CSV stream.
+type Reader struct {
+	file string
+	csv  *csv.Reader
+	c    io.Closer
+	col  struct{ email, name, locale, role int }
+	// seen maps a hash of each normalised address to its line: 36 bytes per
+	// address instead of the address, the name and a message.
+	seen map[[32]byte]int
+}
+
+// Open opens a recipients file.
+func Open(path string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open recipients: %w", err)
+	}
+	r, err := NewReader(f, path)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.c = f
+	return r, nil
+}
+
+// NewReader reads the header row from rd; file names the source in messages.
+func NewReader(rd io.Reader, file string) (*Reader, error) {
+	br := bufio.NewReaderSize(rd, 64<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3) // spreadsheet programs write a byte-order mark
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true
+	r := &Reader{file: file, csv: cr, seen: make(map[[32]byte]int)}
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &RowError{File: file, Line: 1, Reason: "empty file: want a header row \"email,name,locale,role\""}
+	}
+	if err != nil {
+		return nil, csvError(file, err)
+	}
+	r.col.email, r.col.name, r.col.locale, r.col.role = -1, -1, -1, -1
+	for i, h := range header {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "email":
+			r.col.email = i
+		case "name":
+			r.col.name = i
+		case "locale":
+			r.col.locale = i
+		case "role":
+			r.col.role = i
+		}
+	}
+	if r.col.email < 0 {
+		return nil, &RowError{File: file, Line: 1, Reason: fmt.Sprintf("header %q has no \"email\" column", strings.Join(header, ","))}
+	}
+	cr.FieldsPerRecord = len(header)
+	return r, nil
+}
+
+// Close closes the file opened by Open.
+func (r *Reader) Close() error {
+	if r.c != nil {
+		return r.c.Close()
+	}
+	return nil
+}
+
+// Next returns the next recipient, a *RowError for a bad row (call Next again
+// to go on), or io.EOF.
+func (r *Reader) Next() (Recipient, error) {
+	rec, err := r.csv.Read()
+	if err == io.EOF {
+		return Recipient{}, io.EOF
+	}
+	if err != nil {
+		return Recipient{}, csvError(r.file, err)
+	}
+	line, _ := r.csv.FieldPos(0)
+	for i, f := range rec {
+		if reason := badText(f); reason != "" {
+			return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("column %d: %s", i+1, reason)}
+		}
+	}
+	rcp := Recipient{Email: strings.TrimSpace(rec[r.col.email]), Line: line}
+	if r.col.name >= 0 {
+		rcp.Name = strings.TrimSpace(rec[r.col.name])
+	}
+	if r.col.locale >= 0 {
+		rcp.Locale = strings.TrimSpace(rec[r.col.locale])
+	}
+	if r.col.role >= 0 {
+		rcp.Role = strings.TrimSpace(rec[r.col.role])
+	}
+	if rcp.Email == "" {
+		return Recipient{}, &RowError{File: r.file, Line: line, Reason: "empty email"}
+	}
+	if reason := badAddress(rcp.Email); reason != "" {
+		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("bad email %q: %s", rcp.Email, reason)}
+	}
+	if rcp.Locale != "" && !localeRE.MatchString(rcp.Locale) {
+		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("bad locale %q (want e.g. \"ca\", \"fr_BE\", \"en-CA\")", rcp.Locale)}
+	}
+	h := sha256.Sum256([]byte(rcp.Key()))
+	if first, dup := r.seen[h]; dup {
+		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("duplicate address %s (first on line %d)", rcp.Email, first)}
+	}
+	r.seen[h] = line
+	return rcp, nil
+}
+
+var localeRE = regexp.MustCompile(`^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$`)
+
+// badText rejects what could break a header or a terminal: CR, LF and every
+// other control character, and invalid UTF-8.
+func badText(s string) string {
+	if !utf8.ValidString(s) {
+		return "invalid UTF-8"
+	}
+	for _, c := range s {
+		switch {
+		case c == '\r' || c == '\n':
+			return "line break inside a field"
+		case unicode.IsControl(c) || c == '\u2028' || c == '\u2029':
+			return fmt.Sprintf("control character %U", c)
+		}
+	}
+	return ""
+}
+
+func badAddress(s string) string {
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return strings.TrimPrefix(err.Error(), "mail: ")
+	}
+	if a.Name != "" || a.Address != s {
+		return "want a bare address like ana@example.test (put the name in the name column)"
+	}
+	at := strings.LastIndexByte(s, '@')
+	if !strings.Contains(s[at+1:], ".") {
+		return "domain has no dot"
+	}
+	return ""
+}
+
+func csvError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		reason := pe.Err.Error()
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			reason = "wrong number of columns (compare with the header row)"
+		}
+		return &RowError{File: file, Line: pe.StartLine, Reason: reason}
+	}
+	return fmt.Errorf("read %s: %w", file, err)
+}
