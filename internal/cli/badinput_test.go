@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sandbox copies the shipped config, templates, locales and recipients into a
+// temporary directory and moves the test there, so a test can break one file.
+func sandbox(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, d := range []string{"config", "templates", "locales", "recipients"} {
+		if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join(root, d))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	return dir
+}
+
+func edit(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s has no %q", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Each kind of bad input: exit 2, the exact file:line message, nothing in --out.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name       string
+		file       string
+		old, new   string
+		wantStderr string
+	}{
+		{"TOML typo key", "config/instances.toml", `timezone = "Europe/Madrid"`, `timezon = "Europe/Madrid"`,
+			"announce: config/instances.toml:8: instances.katuma: missing required key \"timezone\"\n" +
+				"announce: config/instances.toml:10: instances.katuma.timezon: unknown key\n"},
+		{"wrong type", "config/instances.toml", `name = "Katuma"`, `name = 7`,
+			"announce: config/instances.toml:9: instances.katuma.name: incompatible types: TOML value has type int64; destination has type string\n"},
+		{"bad duration", "config/schedule.toml", `duration = "2h"`, `duration = "2 hours"`,
+			"announce: config/schedule.toml:10: windows.katuma.duration: bad duration \"2 hours\" (want e.g. \"2h\" or \"1h30m\")\n"},
+		{"unknown time zone", "config/instances.toml", `timezone = "Europe/Madrid"`, `timezone = "Europe/Madird"`,
+			"announce: config/instances.toml:10: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid)\n"},
+		{"missing translation key", "locales/ca.toml", "[down]\nother = \"Durant aquest període, {{.Instance}} no estarà disponible.\"\n", "",
+			"announce: katuma announce notice in ca: locales/ca.toml: message \"down\" is missing (used by templates/email/announce.txt.tmpl)\n"},
+		{"bad CSV row", "recipients/katuma.csv", "ana.garcia@example.test,", "ana.garcia.example.test,",
+			"announce: recipients/katuma.csv:5: bad email \"ana.garcia.example.test\": missing '@' or angle-addr\n" +
+				"announce: (fix the rows, or pass --skip-invalid to send to the others)\n"},
+		{"CRLF in a name", "recipients/katuma.csv", "Jordi Puig,", "\"Jordi\r\nBcc: all@example.test\",",
+			"announce: recipients/katuma.csv:3: column 2: line break inside a field\n" +
+				"announce: (fix the rows, or pass --skip-invalid to send to the others)\n"},
+		{"duplicate address", "recipients/katuma.csv", "lucia@example.test", "Montse@HortDelBaix.test",
+			"announce: recipients/katuma.csv:7: duplicate address Montse@HortDelBaix.test (first on line 2)\n" +
+				"announce: (fix the rows, or pass --skip-invalid to send to the others)\n"},
+		{"template syntax", "templates/email/reminder.html.tmpl", `{{.T "reminder_tip"}}`, `{{.T "reminder_tip"}`,
+			"announce: templates/email/reminder.html.tmpl:3: unexpected \"}\" in operand\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := sandbox(t)
+			edit(t, tt.file, tt.old, tt.new)
+			out := filepath.Join(dir, "out")
+			code, stdout, stderr := runCLI(t, "--instance", "katuma", "--dry-run", "--out", out)
+			if code != exitInput {
+				t.Errorf("exit = %d, want %d", code, exitInput)
+			}
+			if stderr != tt.wantStderr {
+				t.Errorf("stderr =\n%s\nwant\n%s", stderr, tt.wantStderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("--out %s exists after bad input", out)
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if strings.HasPrefix(e.Name(), ".out") {
+					t.Errorf("staging directory %s left behind", e.Name())
+				}
+			}
+			// check reports the same problem.
+			code, stdout, _ = runCLI(t, "check")
+			if code != exitInput || stdout == "" {
+				t.Errorf("check: exit %d, output %q; want 2 and the problem", code, stdout)
+			}
+		})
+	}
+}
+
+// --skip-invalid renders the others and lists what it skipped.
+func TestSkipInvalid(t *testing.T) {
+	dir := sandbox(t)
+	edit(t, "recipients/katuma.csv", "ana.garcia@example.test,", "ana.garcia.example.test,")
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := runCLI(t, "--instance", "katuma", "--dry-run", "--notice", "announce", "--skip-invalid", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "recipients: 7 from recipients/katuma.csv, 1 invalid rows skipped") ||
+		!strings.Contains(stdout, "skipped recipients/katuma.csv:5: bad email") {
+		t.Errorf("stdout does not list the skipped row:\n%s", stdout)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "katuma", "announce", "*.eml"))
+	if len(files) != 7 {
+		t.Errorf("wrote %d .eml files, want 7", len(files))
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--dry-run"}, 2, "announce: usage: --instance is required"},
+		{[]string{"--instance", "nope", "--dry-run"}, 2, "announce: usage: unknown instance \"nope\""},
+		{[]string{"--instance", "katuma", "--dry-run", "--notice", "later"}, 2, "announce: usage: --notice: unknown notice \"later\""},
+		{[]string{"--instance", "katuma"}, 2, "announce: usage: sending is not available in this version"},
+		{[]string{"--instance", "katuma", "--dry-run", "--bogus"}, 2, "announce: usage: unknown flag: --bogus"},
+		{[]string{"--help"}, 0, ""},
+		{[]string{"check", "--help"}, 0, ""},
+	}
+	chdirRoot(t)
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.code || !strings.HasPrefix(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d, %q", code, stderr, tt.code, tt.want)
+			}
+			if tt.code == 0 && !strings.Contains(stdout, "Exit status: 0") {
+				t.Errorf("--help does not document exit codes:\n%s", stdout)
+			}
+		})
+	}
+}
+
+func TestCheckShipped(t *testing.T) {
+	chdirRoot(t)
+	code, stdout, stderr := runCLI(t, "check")
+	if code != 0 || stdout != "" || stderr != "check: no problems\n" {
+		t.Errorf("check = %d, %q, %q; want 0 and no problems", code, stdout, stderr)
+	}
+}

@@ -1,0 +1,131 @@
+// Package cli is announce's command line: subcommands, flags, wiring and the
+// mapping of errors to exit codes. It is the only package that prints.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/recipients"
+	"github.com/openfoodfoundation/announce/internal/render"
+)
+
+// Exit codes, documented in --help.
+const (
+	exitOK      = 0
+	exitFailure = 1 // something failed while running
+	exitInput   = 2 // bad usage or bad input (config, templates, locales, recipients)
+)
+
+const exitHelp = `
+Exit status: 0 when everything went well, 1 when something failed while running,
+2 for bad usage or bad input (configuration, templates, locales, recipients).`
+
+// inputError marks an error as the user's input being wrong (exit 2).
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
+func badInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &inputError{err}
+}
+
+// Env is what the commands need from the outside world.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Now    func() time.Time
+	Getenv func(string) string
+}
+
+// Main runs announce with args and returns the exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Now: time.Now, Getenv: os.Getenv}
+	return run(ctx, env, args)
+}
+
+func run(ctx context.Context, env *Env, args []string) int {
+	root := newRootCmd(env)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	// One line per problem, so "file:line: message" lines stand alone.
+	for _, e := range flatten(err) {
+		fmt.Fprintln(env.Stderr, "announce: "+e.Error())
+	}
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
+	var (
+		in  *inputError
+		row *recipients.RowError
+		inv *dispatch.InvalidError
+	)
+	switch {
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv),
+		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage):
+		return exitInput
+	default:
+		return exitFailure
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// usageError is a bad command line.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+// paths are the files announce reads, all relative to the working directory.
+type paths struct {
+	instances string
+	schedule  string
+	templates string
+	locales   string
+}
+
+func (p *paths) register(cmd *cobra.Command) {
+	f := cmd.PersistentFlags()
+	f.StringVar(&p.instances, "instances", "config/instances.toml", "instances file")
+	f.StringVar(&p.schedule, "schedule", "config/schedule.toml", "schedule file (one rollout)")
+	f.StringVar(&p.templates, "templates", "templates", "templates directory")
+	f.StringVar(&p.locales, "locales", "locales", "locales directory (go-i18n message files)")
+}
+
+// load reads the configuration, templates and locales: every input error is
+// found here, before any output.
+func (p *paths) load() (*config.Instances, *config.Schedule, *render.Renderer, error) {
+	inst, err := config.LoadInstances(p.instances)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sched, err := config.LoadSchedule(p.schedule, inst)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := render.New(os.DirFS(p.templates), p.templates, os.DirFS(p.locales), p.locales)
+	if err != nil {
+		return nil, nil, nil, badInput(err)
+	}
+	return inst, sched, r, nil
+}

@@ -1,0 +1,158 @@
+// Package dispatch drives one notice of one instance through its recipients:
+// it reads the list, renders each message, builds the MIME bytes and hands
+// them to a Sink — a directory for a dry run, an SMTP server for a real send.
+// Both go through Run, so a dry run shows exactly what a send would send.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/openfoodfoundation/announce/internal/mailer"
+	"github.com/openfoodfoundation/announce/internal/recipients"
+	"github.com/openfoodfoundation/announce/internal/render"
+)
+
+// Delivery is one message ready to go.
+type Delivery struct {
+	Message *render.Message
+	Email   *mailer.Email
+	Msg     *gomail.Msg
+}
+
+// Sink receives each message. A Sink decides what "deliver" means.
+type Sink interface {
+	Deliver(ctx context.Context, d *Delivery) error
+}
+
+// Census is what a first pass over the recipients file found, before anything
+// is rendered.
+type Census struct {
+	Total     int                     // valid recipients
+	PerLocale map[string]int          // edition locale → count
+	Fallback  map[render.Fallback]int // recipients who read the default locale, by reason
+	Invalid   []*recipients.RowError  // bad rows
+}
+
+// TakeCensus reads the whole recipients file once: it counts recipients per
+// locale and collects every bad row, so a bad file fails before anything is
+// rendered, with every bad row listed, not just the first.
+func TakeCensus(p *render.Prepared, path string) (*Census, error) {
+	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}}
+	err := eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
+		if bad != nil {
+			c.Invalid = append(c.Invalid, bad)
+			return nil
+		}
+		ed, fb := p.EditionFor(r.Locale)
+		c.Total++
+		c.PerLocale[ed.Locale()]++
+		if fb != render.OwnLocale {
+			c.Fallback[fb]++
+		}
+		return nil
+	})
+	return c, err
+}
+
+// InvalidError reports the bad rows of a recipients file.
+type InvalidError struct{ Rows []*recipients.RowError }
+
+func (e *InvalidError) Error() string {
+	errs := make([]error, len(e.Rows))
+	for i, r := range e.Rows {
+		errs[i] = r
+	}
+	return errors.Join(errs...).Error()
+}
+
+// Run renders and delivers the notice to every valid recipient in order.
+// Bad rows are skipped (the census has listed them; the caller has decided).
+func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, sink Sink) error {
+	job := p.Job()
+	from, err := mail.ParseAddress(job.Instance.From)
+	if err != nil {
+		return fmt.Errorf("%s: from: %w", job.Instance.Key, err)
+	}
+	support := &mail.Address{Address: job.Instance.Support.Email}
+	return eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
+		if bad != nil {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		m, err := p.Render(r)
+		if err != nil {
+			return fmt.Errorf("render %s notice for %s (%s:%d): %w", job.Notice, r.Email, path, r.Line, err)
+		}
+		e := Compose(job, m, from, support, now)
+		msg, err := mailer.Build(e)
+		if err != nil {
+			return err
+		}
+		return sink.Deliver(ctx, &Delivery{Message: m, Email: e, Msg: msg})
+	})
+}
+
+// Compose fills the headers of one rendered message.
+func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now time.Time) *mailer.Email {
+	in := job.Instance
+	domain := mailer.Domain(from)
+	e := &mailer.Email{
+		From:        from,
+		To:          &mail.Address{Name: m.Recipient.Name, Address: m.Recipient.Email},
+		ReplyTo:     replyTo,
+		Subject:     m.Subject,
+		Text:        m.Text,
+		HTML:        m.HTML,
+		Language:    m.Locale,
+		MessageID:   mailer.MessageID(job.Schedule.Campaign, string(job.Notice), in.Key, m.Recipient.Key(), domain),
+		Date:        now,
+		ListID:      fmt.Sprintf("%s.%s.%s", job.Schedule.Campaign, in.Key, domain),
+		ListIDLabel: fmt.Sprintf("%q", in.Name+" maintenance notices"),
+	}
+	if s := in.SMTP; s != nil {
+		if s.UnsubscribeURL != "" {
+			e.Unsubscribe = append(e.Unsubscribe, s.UnsubscribeURL)
+		}
+		if s.UnsubscribeMailto != "" {
+			e.Unsubscribe = append(e.Unsubscribe, "mailto:"+s.UnsubscribeMailto)
+		}
+	}
+	return e
+}
+
+// eachRecipient streams the file, calling fn with each row or its error.
+func eachRecipient(path string, fn func(recipients.Recipient, *recipients.RowError) error) error {
+	rd, err := recipients.Open(path)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	for {
+		r, err := rd.Next()
+		if err == io.EOF {
+			return nil
+		}
+		var bad *recipients.RowError
+		if errors.As(err, &bad) {
+			if err := fn(recipients.Recipient{}, bad); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(r, nil); err != nil {
+			return err
+		}
+	}
+}
