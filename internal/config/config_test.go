@@ -133,7 +133,9 @@ func TestBadSchedule(t *testing.T) {
 	}{
 		{"unknown instance", func(s string) string { return strings.Replace(s, `[windows.katuma]`, `[windows.katumaa]`, 1) },
 			"FILE:5: windows.katumaa: no instance \"katumaa\" in INST"},
-		{"offset start", func(s string) string { return strings.Replace(s, `2019-05-07T09:00:00`, `2019-05-07T09:00:00+02:00`, 1) },
+		{"offset start", func(s string) string {
+			return strings.Replace(s, `2019-05-07T09:00:00`, `2019-05-07T09:00:00+02:00`, 1)
+		},
 			"FILE:6: windows.katuma.start: start 2019-05-07T09:00:00+02:00 has a UTC offset; write the instance's local time without one (e.g. 2019-05-07T09:00:00)"},
 		{"start in DST gap", func(s string) string { return strings.Replace(s, `2019-05-07T09:00:00`, `2019-03-31T02:30:00`, 1) },
 			"FILE:6: windows.katuma.start: 2019-03-31T02:30 does not exist in Europe/Madrid (skipped by a daylight-saving change)"},
