@@ -1,0 +1,235 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Key names one delivery: one notice of one campaign to one recipient of one
+// instance.
+//
+// Recipient is an address the caller has already normalised (recipients
+// parses and canonicalises it); the ledger only folds it to lower case and
+// trims spaces, here and in the suppression list, so that a stray capital can
+// neither send twice nor slip past a suppression.
+type Key struct {
+	Campaign, Notice, Instance, Recipient string
+}
+
+func (k Key) String() string {
+	return k.Campaign + "/" + k.Notice + "/" + k.Instance + "/" + k.Recipient
+}
+
+func (k Key) norm() Key {
+	k.Recipient = normAddr(k.Recipient)
+	return k
+}
+
+func (k Key) args(more ...any) []any {
+	return append([]any{k.Campaign, k.Notice, k.Instance, k.Recipient}, more...)
+}
+
+func normAddr(addr string) string {
+	return strings.ToLower(strings.TrimSpace(addr))
+}
+
+// Row states, as stored.
+const (
+	statePending    = "pending"
+	stateSending    = "sending"
+	stateSent       = "sent"
+	stateFailedTemp = "failed-temp"
+	stateFailedPerm = "failed-perm"
+	stateSuppressed = "suppressed"
+)
+
+// Claim is a row this run now owns and must send, then record with MarkSent
+// or MarkFailed.
+type Claim struct {
+	// MessageID and Locale are those recorded at Enqueue. Send with this
+	// Message-ID, not a fresh one: a resend after a crash then threads with
+	// (and is deduplicated against) the copy that may already be out.
+	MessageID string
+	Locale    string
+	Attempts  int // including this one
+	// Resumed reports that the row was taken over from a dead or expired
+	// owner, which may have sent the message before it died.
+	Resumed bool
+}
+
+// Claim makes o the owner of the row for k, in sending, if nobody sent it,
+// nobody live is sending it, and its address is not suppressed. Otherwise it
+// returns an error wrapping ErrAlreadySent, ErrClaimedByOther (which includes
+// a second claim by o itself), ErrFailedPerm, ErrSuppressed or ErrNotFound.
+// Attempts counts claims, so a run that dies mid-send still counts as one.
+func (l *Ledger) Claim(ctx context.Context, k Key, o Owner) (Claim, error) {
+	k = k.norm()
+	c, err := l.claim(ctx, k, o)
+	if err != nil {
+		return Claim{}, fmt.Errorf("claim %s: %w", k, err)
+	}
+	return c, nil
+}
+
+func (l *Ledger) claim(ctx context.Context, k Key, o Owner) (Claim, error) {
+	if err := o.validate(); err != nil {
+		return Claim{}, err
+	}
+	now := time.Now().UnixMilli()
+	own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now)
+
+	var c Claim
+	err := l.stmts.claim.QueryRowContext(ctx, own...).Scan(&c.Locale, &c.MessageID, &c.Attempts)
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Claim{}, err
+	}
+	return l.claimSlow(ctx, k, o, own, now)
+}
+
+// claimSlow finds out why the fast path claimed nothing. A plain read
+// settles every refusal, which is what a rerun meets for each row already
+// sent: refusing on a snapshot is as if the claim had come a moment earlier,
+// and it sends nothing. Only a row that may be taken (a dead or expired
+// owner, or a suppression to record) is read again and written under the
+// write lock.
+func (l *Ledger) claimSlow(ctx context.Context, k Key, o Owner, own []any, now int64) (_ Claim, err error) {
+	r, err := readRow(ctx, l.stmts.row, k)
+	if err != nil {
+		return Claim{}, err
+	}
+	if err := r.refusal(o, now); err != nil {
+		return Claim{}, err
+	}
+
+	tx, err := l.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: see dsn
+	if err != nil {
+		return Claim{}, err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if r, err = readRow(ctx, tx.StmtContext(ctx, l.stmts.row), k); err != nil {
+		return Claim{}, err
+	}
+	if err := r.refusal(o, now); err != nil {
+		return Claim{}, err
+	}
+	if r.suppressed {
+		// Record the skip, so Counts shows it.
+		if _, err := tx.StmtContext(ctx, l.stmts.setSuppressed).ExecContext(ctx, k.args(now)...); err != nil {
+			return Claim{}, err
+		}
+		if err := tx.Commit(); err != nil {
+			return Claim{}, err
+		}
+		return Claim{}, ErrSuppressed
+	}
+	if _, err := tx.StmtContext(ctx, l.stmts.takeOver).ExecContext(ctx, own...); err != nil {
+		return Claim{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Claim{}, err
+	}
+	c := r.claim
+	c.Attempts++
+	c.Resumed = r.state == stateSending
+	return c, nil
+}
+
+// row is what Claim needs to know of a row it did not claim at once.
+type row struct {
+	state      string
+	claim      Claim
+	holder     holder
+	suppressed bool // its address is on the suppression list
+}
+
+func readRow(ctx context.Context, st *sql.Stmt, k Key) (row, error) {
+	var r row
+	err := st.QueryRowContext(ctx, k.args()...).Scan(
+		&r.state, &r.claim.Locale, &r.claim.MessageID, &r.claim.Attempts,
+		&r.holder.host, &r.holder.space, &r.holder.pid, &r.holder.run, &r.holder.leaseUntil,
+		&r.suppressed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row{}, ErrNotFound
+	}
+	return r, err
+}
+
+// refusal returns why o may not claim r at now, or nil if it may, which
+// includes recording that r is suppressed.
+func (r row) refusal(o Owner, now int64) error {
+	switch r.state {
+	case stateSent:
+		return ErrAlreadySent
+	case stateFailedPerm:
+		return ErrFailedPerm
+	case stateSuppressed:
+		return ErrSuppressed
+	case stateSending:
+		if !r.holder.yieldsTo(o, now) {
+			return ErrClaimedByOther
+		}
+		return nil
+	case statePending, stateFailedTemp:
+		return nil // suppressed, or changed since the fast path
+	}
+	return fmt.Errorf("unknown state %q", r.state)
+}
+
+// MarkSent records that the message for k was accepted, with the server's
+// reply verbatim. It applies whatever the row's state, even if another run
+// took the claim over meanwhile: once sent, a row is never claimable again.
+func (l *Ledger) MarkSent(ctx context.Context, k Key, reply string) error {
+	k = k.norm()
+	res, err := l.stmts.markSent.ExecContext(ctx, k.args(reply, time.Now().UnixMilli())...)
+	if err != nil {
+		return fmt.Errorf("mark %s sent: %w", k, err)
+	}
+	if err := oneRow(res); err != nil {
+		return fmt.Errorf("mark %s sent: %w", k, err)
+	}
+	return nil
+}
+
+// MarkFailed records a failed send of k with the server's reply verbatim:
+// failed-temp rows are claimed again by a later run, failed-perm rows never.
+// A row already sent stays sent, and MarkFailed returns ErrAlreadySent.
+func (l *Ledger) MarkFailed(ctx context.Context, k Key, permanent bool, reply string) error {
+	k = k.norm()
+	res, err := l.stmts.markFailed.ExecContext(ctx, k.args(permanent, reply, time.Now().UnixMilli())...)
+	if err == nil {
+		if err = oneRow(res); errors.Is(err, ErrNotFound) {
+			// Missing, or sent: the statement skips sent rows.
+			if _, rerr := readRow(ctx, l.stmts.row, k); rerr == nil {
+				err = ErrAlreadySent
+			} else if !errors.Is(rerr, ErrNotFound) {
+				err = rerr
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("mark %s failed: %w", k, err)
+	}
+	return nil
+}
+
+func oneRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
