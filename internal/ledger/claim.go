@@ -233,3 +233,96 @@ func oneRow(res sql.Result) error {
 	}
 	return nil
 }
+
+// ClaimResult is the outcome of one key of ClaimBatch: a Claim, or the error
+// Claim would have returned.
+type ClaimResult struct {
+	Claim Claim
+	Err   error
+}
+
+// ClaimBatch claims several rows for o in one transaction — the common case,
+// rows pending or failed-temp — and settles the others one by one as Claim
+// does (already sent, suppressed, held by another run…). Claiming ahead costs
+// nothing in duplicates: a row claimed and never sent is taken back by the
+// next run (or by Release); only a sent row not yet marked can go out twice.
+func (l *Ledger) ClaimBatch(ctx context.Context, keys []Key, o Owner) ([]ClaimResult, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	out := make([]ClaimResult, len(keys))
+	slow := make([]bool, len(keys))
+	err := l.inTx(ctx, func(tx *sql.Tx, now int64) error {
+		st := tx.StmtContext(ctx, l.stmts.claim)
+		for i, k := range keys {
+			k = k.norm()
+			own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now)
+			var c Claim
+			err := st.QueryRowContext(ctx, own...).Scan(&c.Locale, &c.MessageID, &c.Attempts)
+			switch {
+			case err == nil:
+				out[i].Claim = c
+			case errors.Is(err, sql.ErrNoRows):
+				slow[i] = true
+			default:
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim %d deliveries: %w", len(keys), err)
+	}
+	for i, k := range keys {
+		if slow[i] {
+			out[i].Claim, out[i].Err = l.Claim(ctx, k, o)
+		}
+	}
+	return out, nil
+}
+
+// Sent is one accepted message for MarkSentBatch.
+type Sent struct {
+	Key
+	Reply string
+}
+
+// MarkSentBatch records several accepted messages in one transaction (the
+// callers wait for it before sending anything else, so it does not widen what
+// a crash can send twice; it only shares one commit among them).
+func (l *Ledger) MarkSentBatch(ctx context.Context, sent []Sent) error {
+	err := l.inTx(ctx, func(tx *sql.Tx, now int64) error {
+		st := tx.StmtContext(ctx, l.stmts.markSent)
+		for _, s := range sent {
+			k := s.Key.norm()
+			res, err := st.ExecContext(ctx, k.args(s.Reply, now)...)
+			if err != nil {
+				return fmt.Errorf("mark %s sent: %w", k, err)
+			}
+			if err := oneRow(res); err != nil {
+				return fmt.Errorf("mark %s sent: %w", k, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark %d deliveries sent: %w", len(sent), err)
+	}
+	return nil
+}
+
+// Release gives back rows o claimed and did not send (a run stopping early):
+// they become pending again, as if never claimed.
+func (l *Ledger) Release(ctx context.Context, keys []Key, o Owner) error {
+	return l.inTx(ctx, func(tx *sql.Tx, now int64) error {
+		for _, k := range keys {
+			k = k.norm()
+			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', attempts = max(attempts - 1, 0), lease_until = 0, updated_at = ?6
+WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4 AND state = 'sending' AND owner_run = ?5`,
+				k.args(o.Run, now)...); err != nil {
+				return fmt.Errorf("release %s: %w", k, err)
+			}
+		}
+		return nil
+	})
+}

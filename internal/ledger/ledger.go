@@ -35,8 +35,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver: pure Go, no cgo
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib" // registers the "sqlite" driver: pure Go, no cgo
 )
 
 // Sentinel errors, for errors.Is.
@@ -78,11 +80,35 @@ func DefaultPath() (string, error) {
 // Open opens the ledger at path, creating it and its parent directories on
 // first use, and migrates its schema to the current version.
 func Open(ctx context.Context, path string) (*Ledger, error) {
-	l, err := open(ctx, path)
+	// Two processes opening a new ledger at the same moment both try to put
+	// it in WAL mode; SQLite refuses one with SQLITE_BUSY without waiting
+	// (busy_timeout cannot help when both hold a shared lock), so retry
+	// briefly: the other process finishes in milliseconds.
+	var (
+		l   *Ledger
+		err error
+	)
+	for attempt := 0; ; attempt++ {
+		l, err = open(ctx, path)
+		if err == nil || !isBusy(err) || attempt == 100 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("open ledger %s: %w", path, ctx.Err())
+		case <-time.After(time.Duration(5+attempt) * time.Millisecond):
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
 	}
 	return l, nil
+}
+
+// isBusy reports an SQLITE_BUSY (or one of its extended codes).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 func open(ctx context.Context, path string) (*Ledger, error) {

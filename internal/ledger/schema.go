@@ -50,6 +50,29 @@ CREATE TABLE suppressions (
 	updated_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 `,
+	// 2: what became of each notice as a whole, and the run lock.
+	`
+CREATE TABLE notices (
+	campaign TEXT    NOT NULL,
+	notice   TEXT    NOT NULL,
+	instance TEXT    NOT NULL,
+	state    TEXT    NOT NULL CHECK (state IN ('sent', 'expired')),
+	detail   TEXT    NOT NULL DEFAULT '',
+	at       INTEGER NOT NULL,
+	PRIMARY KEY (campaign, notice, instance)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE locks (
+	name        TEXT    NOT NULL PRIMARY KEY,
+	owner_host  TEXT    NOT NULL,
+	owner_space TEXT    NOT NULL,
+	owner_pid   INTEGER NOT NULL,
+	owner_run   TEXT    NOT NULL,
+	command     TEXT    NOT NULL,
+	since       INTEGER NOT NULL,
+	lease_until INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
 }
 
 // migrate brings db up to len(steps). It runs in one write transaction, so
