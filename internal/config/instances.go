@@ -22,6 +22,10 @@ type Instance struct {
 	// live in several zones (Canada, the US, Australia).
 	ShowUTC bool `toml:"show_utc"`
 
+	// QuietHours: announce and reminder emails due inside them wait for
+	// their end (default 21:00–08:00 local).
+	QuietHours *QuietHours `toml:"quiet_hours"`
+
 	BusyWeekdays []Weekday  `toml:"busy_weekdays"`
 	Blackouts    []Blackout `toml:"blackouts"`
 
@@ -84,6 +88,21 @@ type SMTP struct {
 	// UnsubscribeURL and UnsubscribeMailto feed List-Unsubscribe.
 	UnsubscribeURL    string `toml:"unsubscribe_url"`
 	UnsubscribeMailto string `toml:"unsubscribe_mailto"`
+
+	// Connections is how many messages go out at once, each over its own
+	// reused connection (default 4).
+	Connections int `toml:"connections"`
+	// RatePerSecond and RatePerHour cap the sending rate (0: no cap), as
+	// relays such as Gmail or SES require.
+	RatePerSecond float64 `toml:"rate_per_second"`
+	RatePerHour   int     `toml:"rate_per_hour"`
+	// Attempts is how often a temporary failure (4xx, network) is tried
+	// before it is recorded as failed for a later run (default 5).
+	Attempts int `toml:"attempts"`
+	// Timeout bounds each connection step (default 30s).
+	Timeout Duration `toml:"timeout"`
+	// HELO is the name announced to the server (default: the host name).
+	HELO string `toml:"helo"`
 }
 
 // Password names where the SMTP password lives.

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -228,6 +229,27 @@ func (s *SMTP) validate(ps *problems, p string) {
 	if s.UnsubscribeURL != "" {
 		checkURL(ps, p+".unsubscribe_url", s.UnsubscribeURL)
 	}
+	switch {
+	case s.Connections == 0:
+		s.Connections = 4
+	case s.Connections < 0 || s.Connections > 64:
+		ps.add(p+".connections", "connections %d out of range 1–64", s.Connections)
+	}
+	if s.RatePerSecond < 0 {
+		ps.add(p+".rate_per_second", "must not be negative")
+	}
+	if s.RatePerHour < 0 {
+		ps.add(p+".rate_per_hour", "must not be negative")
+	}
+	switch {
+	case s.Attempts == 0:
+		s.Attempts = 5
+	case s.Attempts < 0:
+		ps.add(p+".attempts", "must be at least 1")
+	}
+	if s.Timeout.Duration == 0 {
+		s.Timeout.Duration = 30 * time.Second
+	}
 }
 
 func (m *IMAP) validate(ps *problems, p string) {
@@ -324,6 +346,28 @@ func (s *Schedule) validate(ps *problems, inst *Instances) {
 		}
 		if len(w.Notices) == 0 {
 			w.Notices = slices.Clone(Notices)
+		}
+		checkSendRules(ps, p+".send", w.Send)
+	}
+	checkSendRules(ps, "send", s.Send)
+}
+
+func checkSendRules(ps *problems, p string, rules map[string]SendRule) {
+	for name, r := range rules {
+		n, err := ParseNotice(name)
+		if err != nil {
+			ps.add(p+"."+name, "%v", err)
+			continue
+		}
+		switch n {
+		case Announce, Reminder:
+			if r.DaysBefore < 0 || r.After.Duration != 0 {
+				ps.add(p+"."+name, "%s takes days_before (0 or more) and at, not after", n)
+			}
+		case Start, Done:
+			if r.DaysBefore != 0 || r.At != nil {
+				ps.add(p+"."+name, "%s takes after (a duration), not days_before or at", n)
+			}
 		}
 	}
 }

@@ -14,6 +14,9 @@ type Schedule struct {
 	// maintenance happens; optional.
 	Purpose string             `toml:"purpose"`
 	Windows map[string]*Window `toml:"windows"`
+	// Send overrides when notices go out, for every window of the campaign:
+	// [send.reminder] days_before = 1, at = "10:00".
+	Send map[string]SendRule `toml:"send"`
 }
 
 // Window is one instance's maintenance window.
@@ -24,6 +27,8 @@ type Window struct {
 	// Extra is how much longer it may take ("although it could take another hour").
 	Extra   Duration `toml:"extra"`
 	Notices []Notice `toml:"notices"`
+	// Send overrides the campaign's send rules for this window.
+	Send map[string]SendRule `toml:"send"`
 
 	start time.Time // Start in the instance's zone, set by Validate
 }

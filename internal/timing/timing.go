@@ -1,0 +1,113 @@
+// Package timing works out when each notice of a maintenance window is due,
+// in the instance's own time zone: the default moments (a week before, the day
+// before, at the start, after the end), quiet hours, and how long a notice
+// stays worth sending when the sender was down and runs late.
+package timing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/openfoodfoundation/announce/internal/config"
+)
+
+// Moment is when one notice is due and until when it is still worth sending.
+type Moment struct {
+	Notice config.Notice
+	// Planned is the configured moment; Due is Planned moved out of quiet
+	// hours (for announce and reminder only).
+	Planned, Due time.Time
+	// Until is the end of its validity: after it, a notice not yet sent is
+	// skipped and reported as expired — never a "tomorrow" after the fact.
+	Until time.Time
+	// Superseded names the notice whose moment ends this one's validity
+	// early, if any (an announce not sent by the time the reminder is due is
+	// not sent at all: the reminder carries the news).
+	Superseded config.Notice
+}
+
+// Moments returns the window's notices in sending order with their moments.
+func Moments(in *config.Instance, w *config.Window, s *config.Schedule) []Moment {
+	loc := in.Location()
+	start, end := w.Begin().In(loc), w.LatestEnd().In(loc)
+	quiet := in.QuietHoursOrDefault()
+	var out []Moment
+	for _, n := range config.Notices {
+		if !w.Sends(n) {
+			continue
+		}
+		rule := s.SendRule(w.Instance, n)
+		var planned time.Time
+		switch n {
+		case config.Announce, config.Reminder:
+			planned = daysBefore(start, rule)
+		case config.Start:
+			planned = start.Add(rule.After.Duration)
+		case config.Done:
+			planned = end.Add(rule.After.Duration)
+		}
+		m := Moment{Notice: n, Planned: planned, Due: planned}
+		switch n {
+		case config.Announce, config.Reminder:
+			m.Due = quiet.Next(planned)
+			m.Until = start
+		case config.Start:
+			m.Until = w.End().In(loc)
+		case config.Done:
+			m.Until = planned.Add(24 * time.Hour)
+		}
+		out = append(out, m)
+	}
+	// An announce still unsent when the reminder is due is superseded by it.
+	for i := range out {
+		if out[i].Notice != config.Announce {
+			continue
+		}
+		for _, later := range out[i+1:] {
+			if later.Notice == config.Reminder && later.Due.Before(out[i].Until) {
+				out[i].Until, out[i].Superseded = later.Due, config.Reminder
+			}
+		}
+	}
+	return out
+}
+
+// daysBefore is the moment `rule.DaysBefore` calendar days before start, at
+// `rule.At` local time (the start's time of day when unset). Calendar days in
+// the zone, not multiples of 24 hours: "the day before at 10:00" stays 10:00
+// across a DST change.
+func daysBefore(start time.Time, rule config.SendRule) time.Time {
+	h, m := start.Hour(), start.Minute()
+	if rule.At != nil {
+		h, m = rule.At.Hour, rule.At.Minute
+	}
+	y, mo, d := start.Date()
+	t := time.Date(y, mo, d-rule.DaysBefore, h, m, 0, 0, start.Location())
+	return t
+}
+
+// State is where a notice stands at a given moment.
+type State string
+
+// States of a notice, as `announce status` shows them.
+const (
+	Waiting State = "waiting" // its moment has not come
+	Due     State = "due"     // its moment has come and it is still valid
+	Expired State = "expired" // its validity ended before it was sent
+)
+
+// At says whether m is waiting, due or expired at now.
+func (m Moment) At(now time.Time) State {
+	switch {
+	case now.Before(m.Due):
+		return Waiting
+	case now.Before(m.Until):
+		return Due
+	default:
+		return Expired
+	}
+}
+
+func (m Moment) String() string {
+	return fmt.Sprintf("%s due %s until %s", m.Notice, m.Due.Format(time.RFC3339), m.Until.Format(time.RFC3339))
+}
