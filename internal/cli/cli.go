@@ -14,6 +14,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/recipients"
 	"github.com/openfoodfoundation/announce/internal/render"
 )
@@ -65,6 +66,12 @@ func run(ctx context.Context, env *Env, args []string) int {
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
+		return exitOK
+	}
+	var locked *ledger.LockedError
+	if errors.As(err, &locked) {
+		// Not a failure: the other run is doing the work.
+		fmt.Fprintf(env.Stderr, "announce: %v; nothing done\n", locked)
 		return exitOK
 	}
 	// One line per problem, so "file:line: message" lines stand alone.

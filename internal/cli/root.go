@@ -7,11 +7,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
 // notifyOptions are the root command's flags: announce one instance's notices.
 type notifyOptions struct {
 	paths
+	state       stateFlag
+	yes         bool
 	instance    string
 	notice      string
 	dryRun      bool
@@ -33,7 +36,13 @@ Notices: announce (a week before), reminder (the day before), start, done.
   announce --instance katuma --dry-run             every notice of Katuma's window
   announce --instance katuma --dry-run --notice announce --out /tmp/katuma
   announce --instance all --dry-run                every instance
+  announce --instance katuma --notice announce     send it (asks first at a terminal)
   announce check                                   validate everything, send nothing
+  announce suppress add ADDR --reason "bounced"    never send to ADDR again
+
+A real send records every recipient in the ledger (--state): a rerun sends only what
+was not sent, after a crash or Ctrl-C too. Passwords come from the environment
+variable or file the instances file names, never from the file itself.
 ` + exitHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -44,13 +53,18 @@ Notices: announce (a week before), reminder (the day before), start, done.
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
 	opts.paths.register(cmd)
+	opts.state.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&opts.instance, "instance", "", "instance key from the instances file, or \"all\"")
 	f.StringVar(&opts.notice, "notice", "", "announce, reminder, start or done (default: every notice of the window)")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "show what would be sent; send nothing")
 	f.StringVar(&opts.out, "out", "", "with --dry-run: write one .eml per recipient and the forum post (.md) under DIR")
 	f.BoolVar(&opts.skipInvalid, "skip-invalid", false, "skip bad recipient rows (listed) instead of failing")
+	f.BoolVar(&opts.yes, "yes", false, "send without asking (needed without a terminal above 10 recipients)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
+	cmd.AddCommand(newSuppressCmd(env, &opts.state))
+	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
+	cmd.AddCommand(newStatusCmd(env, &opts.paths, &opts.state))
 	return cmd
 }
 
@@ -69,8 +83,8 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if opts.out != "" && !opts.dryRun {
 		return usageError("--out goes with --dry-run")
 	}
-	if !opts.dryRun {
-		return usageError("sending is not available in this version: run with --dry-run to see what would be sent")
+	if !opts.dryRun && notices == nil {
+		return usageError("a real send needs --notice (announce, reminder, start or done)")
 	}
 	inst, sched, r, err := opts.paths.load()
 	if err != nil {
@@ -80,9 +94,15 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
-	return dryRun(ctx, env, dryRunPlan{
+	plan := dryRunPlan{
 		instances: inst, schedule: sched, renderer: r, keys: keys, notices: notices,
 		out: opts.out, skipInvalid: opts.skipInvalid,
+	}
+	if opts.dryRun {
+		return dryRun(ctx, env, plan)
+	}
+	return realSend(ctx, env, sendPlan{dryRunPlan: plan, state: &opts.state, yes: opts.yes}, func() (*ledger.Ledger, error) {
+		return opts.state.openCtx(ctx)
 	})
 }
 

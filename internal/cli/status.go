@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/timing"
+)
+
+type statusOptions struct {
+	paths    *paths
+	state    *stateFlag
+	instance string
+	format   string
+	now      string
+}
+
+func newStatusCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
+	opts := &statusOptions{paths: p, state: state}
+	cmd := &cobra.Command{
+		Use:   "status [--instance KEY] [--format text|json]",
+		Short: "Show, per instance and notice, when it is due and what was sent",
+		Long: `status shows, for every instance and notice of the schedule, when it is due (local time
+and UTC), its state — waiting, due, sending, sent, expired or failed — and the counts of
+recipients sent, failed, suppressed and pending, from the ledger (--state).
+` + exitHelp,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runStatus(cmd.Context(), env, opts) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.instance, "instance", "all", "only this instance")
+	f.StringVar(&opts.format, "format", "text", "text or json")
+	f.StringVar(&opts.now, "now", "", "as at this moment (RFC 3339)")
+	return cmd
+}
+
+// noticeStatus is one line of status; its JSON is the --format json output.
+type noticeStatus struct {
+	Instance   string    `json:"instance"`
+	Notice     string    `json:"notice"`
+	DueLocal   string    `json:"due_local"`
+	DueUTC     time.Time `json:"due_utc"`
+	ValidUntil time.Time `json:"valid_until_utc"`
+	State      string    `json:"state"`
+	Detail     string    `json:"detail,omitempty"`
+	Sent       int       `json:"sent"`
+	Failed     int       `json:"failed"`
+	Suppressed int       `json:"suppressed"`
+	Pending    int       `json:"pending"`
+	ForumURL   string    `json:"forum_url,omitempty"`
+}
+
+func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
+	if opts.format != "text" && opts.format != "json" {
+		return usageError("--format %q: want text or json", opts.format)
+	}
+	now, err := parseNow(env, opts.now)
+	if err != nil {
+		return err
+	}
+	inst, sched, _, err := opts.paths.load()
+	if err != nil {
+		return err
+	}
+	keys, err := selectInstances(inst, sched, opts.instance)
+	if err != nil {
+		return err
+	}
+	l, err := opts.state.openCtx(ctx)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	outcomes, err := l.NoticeOutcomes(ctx, sched.Campaign)
+	if err != nil {
+		return err
+	}
+	var rows []noticeStatus
+	for _, key := range keys {
+		in := inst.Instances[key]
+		w, _ := sched.Window(key)
+		for _, m := range timing.Moments(in, w, sched) {
+			c, err := l.Counts(ctx, ledger.Scope{Campaign: sched.Campaign, Notice: string(m.Notice), Instance: key})
+			if err != nil {
+				return err
+			}
+			st := noticeStatus{
+				Instance: key, Notice: string(m.Notice),
+				DueLocal: m.Due.In(in.Location()).Format("Mon 2006-01-02 15:04 MST"), DueUTC: m.Due.UTC(), ValidUntil: m.Until.UTC(),
+				Sent: c.Sent, Failed: c.FailedTemp + c.FailedPerm, Suppressed: c.Suppressed, Pending: c.Pending + c.Sending,
+			}
+			rec, done := outcomes[[2]string{key, string(m.Notice)}]
+			switch {
+			case done:
+				st.State, st.Detail = rec.State, rec.Detail
+			case c.Sending > 0:
+				st.State = "sending"
+			case c.FailedTemp > 0:
+				st.State = "failed"
+			default:
+				st.State = string(m.At(now))
+			}
+			rows = append(rows, st)
+		}
+	}
+	if opts.format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "INSTANCE\tNOTICE\tDUE (LOCAL)\tDUE (UTC)\tSTATE\tSENT\tFAILED\tSUPPRESSED\tPENDING\n")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", r.Instance, r.Notice, r.DueLocal, r.DueUTC.Format("2006-01-02 15:04Z"), r.State, r.Sent, r.Failed, r.Suppressed, r.Pending)
+	}
+	return w.Flush()
+}

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openfoodfoundation/announce/internal/ledger"
+)
+
+// stateFlag is --state, the ledger's path.
+type stateFlag struct{ path string }
+
+func (s *stateFlag) register(cmd *cobra.Command) {
+	cmd.PersistentFlags().StringVar(&s.path, "state", "", "ledger database (default $XDG_STATE_HOME/announce/ledger.db)")
+}
+
+func (s *stateFlag) open(cmd *cobra.Command) (*ledger.Ledger, error) { return s.openCtx(cmd.Context()) }
+
+func (s *stateFlag) openCtx(ctx context.Context) (*ledger.Ledger, error) {
+	p := s.path
+	if p == "" {
+		var err error
+		if p, err = ledger.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	return ledger.Open(ctx, p)
+}
+
+func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "suppress",
+		Short: "Manage addresses that are never sent to (hard bounces, opt-outs)",
+		Args:  cobra.NoArgs,
+	}
+	var reason string
+	add := &cobra.Command{
+		Use:   "add ADDRESS... --reason TEXT",
+		Short: "Add addresses to the suppression list",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if reason == "" {
+				return usageError("suppress add: --reason is required")
+			}
+			for _, a := range args {
+				if addr, err := mail.ParseAddress(a); err != nil || addr.Address != a {
+					return usageError("suppress add: %q is not a bare email address", a)
+				}
+			}
+			l, err := state.open(cmd)
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			for _, a := range args {
+				if err := l.Suppress(cmd.Context(), a, reason, "operator"); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stderr, "suppressed %s\n", a)
+			}
+			return nil
+		},
+	}
+	add.Flags().StringVar(&reason, "reason", "", "why (kept with the address)")
+	remove := &cobra.Command{
+		Use:   "remove ADDRESS...",
+		Short: "Remove addresses from the suppression list",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := state.open(cmd)
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			for _, a := range args {
+				if err := l.Unsuppress(cmd.Context(), a); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stderr, "unsuppressed %s\n", a)
+			}
+			return nil
+		},
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List suppressed addresses",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := state.open(cmd)
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			ss, err := l.Suppressions(cmd.Context())
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ADDRESS\tSINCE\tSOURCE\tREASON")
+			for _, s := range ss {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.Address, s.Since.UTC().Format("2006-01-02 15:04Z"), s.Source, s.Reason)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.AddCommand(add, remove, list)
+	return cmd
+}
