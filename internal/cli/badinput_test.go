@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,16 @@ func sandbox(t *testing.T) string {
 		}
 	}
 	t.Chdir(dir)
+	// No test reaches a real forum: drop the shipped forum sections; a test
+	// that wants one points it at a fake Discourse (useForum).
+	b, err := os.ReadFile("config/instances.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noForum := regexp.MustCompile(`(?s)\[instances\.[a-z]+\.forum\].*?(\n\n|\z)`).ReplaceAll(b, nil)
+	if err := os.WriteFile("config/instances.toml", noForum, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 

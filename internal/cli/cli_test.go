@@ -5,11 +5,19 @@ import (
 	"context"
 	"flag"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+)
+
+// testEnv and testHTTP are the environment and forum HTTP client the CLI
+// sees in tests (set by useForum).
+var (
+	testEnv  = map[string]string{}
+	testHTTP *http.Client
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -22,7 +30,8 @@ var fixedNow = time.Date(2019, 4, 30, 10, 0, 0, 0, time.UTC)
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: func() time.Time { return fixedNow }, Getenv: func(string) string { return "" }}
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: func() time.Time { return fixedNow },
+		Getenv: func(k string) string { return testEnv[k] }, HTTPClient: testHTTP}
 	code := run(context.Background(), env, args)
 	return code, out.String(), errb.String()
 }
@@ -46,7 +55,7 @@ func TestGoldenMessages(t *testing.T) {
 	for _, inst := range []string{"katuma", "canada"} {
 		t.Run(inst, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
-			code, _, stderr := runCLI(t, "--instance", inst, "--dry-run", "--out", out)
+			code, _, stderr := runCLI(t, "--instance", inst, "--dry-run", "--out", out, "--state", filepath.Join(t.TempDir(), "none.db"))
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -96,7 +105,7 @@ func compareTree(t *testing.T, got, want string) {
 
 func TestGoldenDryRunOutput(t *testing.T) {
 	td := chdirRoot(t)
-	code, stdout, stderr := runCLI(t, "--instance", "katuma", "--dry-run", "--notice", "announce")
+	code, stdout, stderr := runCLI(t, "--instance", "katuma", "--dry-run", "--notice", "announce", "--state", filepath.Join(t.TempDir(), "none.db"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/render"
 )
 
@@ -28,7 +29,12 @@ type dryRunPlan struct {
 	notices     []config.Notice // nil: every notice of each window
 	out         string
 	skipInvalid bool
+	forum       forumFlags
+	state       *stateFlag
 }
+
+// forumFlags are --no-forum, --forum-only and --update.
+type forumFlags struct{ skip, only, update bool }
 
 // job is one notice of one instance, prepared and counted.
 type job struct {
@@ -52,6 +58,10 @@ func dryRun(ctx context.Context, env *Env, plan dryRunPlan) error {
 	}
 	now := env.Now()
 	w := env.Stdout
+	var posted map[[2]string]ledger.ForumPost
+	if !plan.forum.skip && plan.state != nil {
+		posted = forumPosted(ctx, plan.state, plan.schedule.Campaign)
+	}
 	for i, j := range jobs {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -69,8 +79,15 @@ func dryRun(ctx context.Context, env *Env, plan dryRunPlan) error {
 		if err := dispatch.Run(ctx, j.prep, j.prep.Job().Instance.Recipients, now, sink); err != nil {
 			return err
 		}
-		if err := printJob(w, j, sink); err != nil {
-			return err
+		if !plan.forum.only {
+			if err := printJob(w, j, sink); err != nil {
+				return err
+			}
+		}
+		if in := j.prep.Job().Instance; in.Forum != nil && !plan.forum.skip {
+			if err := printForumPlan(w, j.prep, posted, plan.forum.update); err != nil {
+				return err
+			}
 		}
 	}
 	if stage != "" {

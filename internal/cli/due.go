@@ -109,7 +109,11 @@ func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if len(actions) == 0 {
+	forumDue, err := d.forumPending(ctx)
+	if err != nil {
+		return err
+	}
+	if len(actions) == 0 && len(forumDue) == 0 {
 		fmt.Fprintf(d.env.Stderr, "due: nothing to do at %s\n", now.UTC().Format(time.RFC3339))
 		return nil
 	}
@@ -170,6 +174,23 @@ func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
 			failed = failed || f
 		}
 	}
+	// The forum copy of every notice sent, by this run or an earlier one
+	// whose post failed: email and forum go on independently.
+	if !d.opts.dryRun {
+		if forumDue, err = d.forumPending(ctx); err != nil {
+			return err
+		}
+		for _, k := range forumDue {
+			w, _ := d.sched.Window(k[0])
+			prep, err := d.r.Prepare(render.Job{Schedule: d.sched, Instance: d.inst.Instances[k[0]], Window: w, Notice: config.Notice(k[1])})
+			if err == nil {
+				err = run.postForum(ctx, prep, false)
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -177,4 +198,32 @@ func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
 		return errors.New("some messages were not delivered (listed above); the next run retries the temporary failures")
 	}
 	return nil
+}
+
+// forumPending lists (instance, notice) pairs whose emails went out and
+// whose forum copy was not posted yet, for instances with a forum.
+func (d *dueRunner) forumPending(ctx context.Context) ([][2]string, error) {
+	outcomes, err := d.l.NoticeOutcomes(ctx, d.sched.Campaign)
+	if err != nil {
+		return nil, err
+	}
+	posted, err := d.l.ForumPosts(ctx, d.sched.Campaign)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	for _, key := range d.keys {
+		if d.inst.Instances[key].Forum == nil {
+			continue
+		}
+		for _, n := range config.Notices {
+			k := [2]string{key, string(n)}
+			if r, ok := outcomes[k]; ok && r.State == ledger.NoticeSent {
+				if _, done := posted[k]; !done {
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out, nil
 }

@@ -15,6 +15,9 @@ type notifyOptions struct {
 	paths
 	state       stateFlag
 	yes         bool
+	noForum     bool
+	forumOnly   bool
+	update      bool
 	instance    string
 	notice      string
 	dryRun      bool
@@ -61,6 +64,9 @@ variable or file the instances file names, never from the file itself.
 	f.StringVar(&opts.out, "out", "", "with --dry-run: write one .eml per recipient and the forum post (.md) under DIR")
 	f.BoolVar(&opts.skipInvalid, "skip-invalid", false, "skip bad recipient rows (listed) instead of failing")
 	f.BoolVar(&opts.yes, "yes", false, "send without asking (needed without a terminal above 10 recipients)")
+	f.BoolVar(&opts.noForum, "no-forum", false, "send the emails only, not the forum copy")
+	f.BoolVar(&opts.forumOnly, "forum-only", false, "post only the forum copy, send no email")
+	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
 	cmd.AddCommand(newSuppressCmd(env, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
@@ -83,6 +89,9 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if opts.out != "" && !opts.dryRun {
 		return usageError("--out goes with --dry-run")
 	}
+	if opts.noForum && opts.forumOnly {
+		return usageError("--no-forum and --forum-only exclude each other")
+	}
 	if !opts.dryRun && notices == nil {
 		return usageError("a real send needs --notice (announce, reminder, start or done)")
 	}
@@ -96,7 +105,8 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	}
 	plan := dryRunPlan{
 		instances: inst, schedule: sched, renderer: r, keys: keys, notices: notices,
-		out: opts.out, skipInvalid: opts.skipInvalid,
+		out: opts.out, skipInvalid: opts.skipInvalid, forum: forumFlags{skip: opts.noForum, only: opts.forumOnly, update: opts.update},
+		state: &opts.state,
 	}
 	if opts.dryRun {
 		return dryRun(ctx, env, plan)

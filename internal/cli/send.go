@@ -43,8 +43,19 @@ func realSend(ctx context.Context, env *Env, plan sendPlan, openLedger func() (*
 	}
 	// Everything a send needs is checked before anyone is asked or sent to.
 	for _, j := range jobs {
-		if _, _, err := newSenderFactory(env, j.prep.Job().Instance); err != nil {
-			return err
+		in := j.prep.Job().Instance
+		if !plan.forum.only {
+			if _, _, err := newSenderFactory(env, in); err != nil {
+				return err
+			}
+		}
+		if !plan.forum.skip {
+			if plan.forum.only && in.Forum == nil {
+				return badInput(fmt.Errorf("--forum-only: instance %s has no [instances.%s.forum] section", in.Key, in.Key))
+			}
+			if _, err := newPoster(env, in); err != nil {
+				return err
+			}
 		}
 	}
 	l, err := openLedger()
@@ -57,21 +68,33 @@ func realSend(ctx context.Context, env *Env, plan sendPlan, openLedger func() (*
 		return err
 	}
 	defer r.close()
-	if err := confirm(ctx, env, plan, jobs, l); err != nil {
-		return err
-	}
-	failed := false
-	for _, j := range jobs {
-		f, err := r.send(ctx, j)
-		if err != nil {
+	if !plan.forum.only {
+		if err := confirm(ctx, env, plan, jobs, l); err != nil {
 			return err
 		}
-		failed = failed || f
+	}
+	failed := false
+	var forumErrs []error
+	for _, j := range jobs {
+		if !plan.forum.only {
+			f, err := r.send(ctx, j)
+			if err != nil {
+				return err
+			}
+			failed = failed || f
+		}
+		// Email and forum are independent: one failing neither undoes nor
+		// blocks the other; both are reported.
+		if !plan.forum.skip {
+			if err := r.postForum(ctx, j.prep, plan.forum.update); err != nil {
+				forumErrs = append(forumErrs, err)
+			}
+		}
 	}
 	if failed {
-		return errors.New("some messages were not delivered (listed above with the server's reply)")
+		forumErrs = append(forumErrs, errors.New("some messages were not delivered (listed above with the server's reply)"))
 	}
-	return nil
+	return errors.Join(forumErrs...)
 }
 
 // sendRun is one run that sends: it holds the lock, so overlapping runs (cron

@@ -81,6 +81,10 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
+	posted, err := l.ForumPosts(ctx, sched.Campaign)
+	if err != nil {
+		return err
+	}
 	var rows []noticeStatus
 	for _, key := range keys {
 		in := inst.Instances[key]
@@ -95,6 +99,7 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 				DueLocal: m.Due.In(in.Location()).Format("Mon 2006-01-02 15:04 MST"), DueUTC: m.Due.UTC(), ValidUntil: m.Until.UTC(),
 				Sent: c.Sent, Failed: c.FailedTemp + c.FailedPerm, Suppressed: c.Suppressed, Pending: c.Pending + c.Sending,
 			}
+			st.ForumURL = posted[[2]string{key, string(m.Notice)}].URL
 			rec, done := outcomes[[2]string{key, string(m.Notice)}]
 			switch {
 			case done:
@@ -119,9 +124,9 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 		return nil
 	}
 	w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "INSTANCE\tNOTICE\tDUE (LOCAL)\tDUE (UTC)\tSTATE\tSENT\tFAILED\tSUPPRESSED\tPENDING\n")
+	fmt.Fprintf(w, "INSTANCE\tNOTICE\tDUE (LOCAL)\tDUE (UTC)\tSTATE\tSENT\tFAILED\tSUPPRESSED\tPENDING\tFORUM\n")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", r.Instance, r.Notice, r.DueLocal, r.DueUTC.Format("2006-01-02 15:04Z"), r.State, r.Sent, r.Failed, r.Suppressed, r.Pending)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", r.Instance, r.Notice, r.DueLocal, r.DueUTC.Format("2006-01-02 15:04Z"), r.State, r.Sent, r.Failed, r.Suppressed, r.Pending, r.ForumURL)
 	}
 	return w.Flush()
 }

@@ -130,6 +130,9 @@ type Forum struct {
 	APIUsername string `toml:"api_username"`
 	APIKeyEnv   string `toml:"api_key_env"`
 	APIKeyFile  string `toml:"api_key_file"`
+	// Language is "default" (the instance's default locale, the default) or
+	// "all" (every locale the instance offers, in one post).
+	Language string `toml:"language"`
 }
 
 // APIKey names where the Discourse API key lives.

@@ -288,6 +288,13 @@ func (f *Forum) validate(ps *problems, p string) {
 		ps.add(p, "missing required key %q", "api_username")
 	}
 	checkSecret(ps, p, "api_key", f.APIKeyEnv, f.APIKeyFile)
+	switch f.Language {
+	case "":
+		f.Language = "default"
+	case "default", "all":
+	default:
+		ps.add(p+".language", "unknown language %q (want \"default\" or \"all\")", f.Language)
+	}
 }
 
 func checkSecret(ps *problems, p, name, env, file string) {

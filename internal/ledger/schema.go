@@ -73,6 +73,20 @@ CREATE TABLE locks (
 	lease_until INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 `,
+	// 3: the forum copy of each notice.
+	`
+CREATE TABLE forum_posts (
+	campaign TEXT    NOT NULL,
+	notice   TEXT    NOT NULL,
+	instance TEXT    NOT NULL,
+	topic_id INTEGER NOT NULL,
+	post_id  INTEGER NOT NULL,
+	url      TEXT    NOT NULL,
+	hash     TEXT    NOT NULL, -- of the Markdown as posted, to tell when it changed
+	at       INTEGER NOT NULL,
+	PRIMARY KEY (campaign, notice, instance)
+) STRICT, WITHOUT ROWID;
+`,
 }
 
 // migrate brings db up to len(steps). It runs in one write transaction, so

@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/forum"
+	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/render"
+)
+
+// newPoster builds the forum client of an instance; nil when it has no forum.
+// The API key is read here, from the variable or file the config names.
+func newPoster(env *Env, in *config.Instance) (dispatch.Poster, error) {
+	if in.Forum == nil {
+		return nil, nil
+	}
+	key, err := resolveSecret(env, fmt.Sprintf("instance %s forum api key", in.Key), in.Forum.APIKey())
+	if err != nil {
+		return nil, err
+	}
+	c, err := forum.New(forum.Config{BaseURL: in.Forum.URL, Category: in.Forum.Category, APIUsername: in.Forum.APIUsername, APIKey: forum.NewSecret(key)}, env.HTTPClient)
+	if err != nil {
+		return nil, badInput(fmt.Errorf("instance %s forum: %w", in.Key, err))
+	}
+	return c, nil
+}
+
+// postForum posts (or edits) one notice's forum copy and says what it did.
+func (r *sendRun) postForum(ctx context.Context, p *render.Prepared, update bool) error {
+	job := p.Job()
+	poster, err := newPoster(r.env, job.Instance)
+	if err != nil || poster == nil {
+		return err
+	}
+	res, err := dispatch.PostForum(ctx, r.l, poster, p, update)
+	if err != nil {
+		return fmt.Errorf("%s %s notice: forum: %w", job.Instance.Key, job.Notice, err)
+	}
+	what := map[dispatch.ForumAction]string{
+		dispatch.ForumCreate:  "created the topic",
+		dispatch.ForumReply:   "replied in the topic",
+		dispatch.ForumUpdate:  "edited the post",
+		dispatch.ForumNothing: "already posted, unchanged",
+		dispatch.ForumChanged: "the text changed since it was posted; run with --update to edit the post",
+	}[res.Action]
+	fmt.Fprintf(r.env.Stdout, "%s %s notice: forum: %s %s\n", job.Instance.Key, job.Notice, what, res.URL)
+	return nil
+}
+
+// forumPosted reads what the ledger says was posted, without creating a
+// ledger where there is none (a dry run writes nothing).
+func forumPosted(ctx context.Context, state *stateFlag, campaign string) map[[2]string]ledger.ForumPost {
+	p := state.path
+	if p == "" {
+		p, _ = ledger.DefaultPath()
+	}
+	if _, err := os.Stat(p); err != nil {
+		return nil
+	}
+	l, err := ledger.Open(ctx, p)
+	if err != nil {
+		return nil
+	}
+	defer l.Close()
+	posted, _ := l.ForumPosts(ctx, campaign)
+	return posted
+}
+
+// printForumPlan shows the forum copy a send would post and how.
+func printForumPlan(w io.Writer, p *render.Prepared, posted map[[2]string]ledger.ForumPost, update bool) error {
+	job := p.Job()
+	c, err := dispatch.RenderForum(p)
+	if err != nil {
+		return badInput(err)
+	}
+	a := dispatch.PlanForum(job, c, posted, update)
+	rec := posted[[2]string{job.Instance.Key, string(job.Notice)}]
+	fmt.Fprintf(w, "\n--- forum copy: %s, %s (category %s) ---\n", a, dispatch.ForumEndpoint(job.Instance.Forum.URL, a, rec), job.Instance.Forum.Category)
+	if job.Notice == config.Announce {
+		fmt.Fprintf(w, "title: %s\nexternal_id: %s\n", c.Title, c.ExternalID)
+	}
+	fmt.Fprintf(w, "\n%s", c.Markdown)
+	return nil
+}
