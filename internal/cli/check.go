@@ -68,8 +68,13 @@ func runCheck(w io.Writer, p *paths) int {
 			if !ok {
 				continue // not part of this rollout
 			}
-			for _, n := range config.Notices {
-				pr, err := checkRender(r, render.Job{Schedule: sched, Instance: in, Window: w, Notice: n})
+			for _, n := range config.AllNotices {
+				job := render.Job{Schedule: sched, Instance: in, Window: w, Notice: n}
+				if n == config.Reschedule || n == config.Cancel {
+					// As if readers had been told of a window a week earlier.
+					job.Previous = &render.Span{Start: w.Begin().AddDate(0, 0, -7), End: w.End().AddDate(0, 0, -7), Latest: w.LatestEnd().AddDate(0, 0, -7)}
+				}
+				pr, err := checkRender(r, job)
 				report(err)
 				if pr != nil {
 					prep = pr

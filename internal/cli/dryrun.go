@@ -31,6 +31,14 @@ type dryRunPlan struct {
 	skipInvalid bool
 	forum       forumFlags
 	state       *stateFlag
+	// changes holds, per instance, what a reschedule or cancel notice
+	// corrects and who was told (from the ledger).
+	changes map[string]*change
+}
+
+type change struct {
+	*dispatch.Change
+	only map[string]bool
 }
 
 // forumFlags are --no-forum, --forum-only and --update.
@@ -40,6 +48,8 @@ type forumFlags struct{ skip, only, update bool }
 type job struct {
 	prep   *render.Prepared
 	census *dispatch.Census
+	// only, for a reschedule or cancel, is who was told (nil: everyone).
+	only map[string]bool
 }
 
 // dryRun prepares every job first — so every input error surfaces before any
@@ -76,7 +86,11 @@ func dryRun(ctx context.Context, env *Env, plan dryRunPlan) error {
 				return err
 			}
 		}
-		if err := dispatch.Run(ctx, j.prep, j.prep.Job().Instance.Recipients, now, sink); err != nil {
+		var only func(string) bool
+		if j.only != nil {
+			only = func(k string) bool { return j.only[k] }
+		}
+		if err := dispatch.Run(ctx, j.prep, j.prep.Job().Instance.Recipients, now, sink, only); err != nil {
 			return err
 		}
 		if !plan.forum.only {
@@ -110,10 +124,19 @@ func prepareJobs(plan dryRunPlan) ([]job, error) {
 			notices = w.Notices
 		}
 		for _, n := range notices {
-			if !w.Sends(n) {
+			if !w.Sends(n) && n != config.Reschedule && n != config.Cancel {
 				return nil, badInput(fmt.Errorf("%s: the window of %s does not send the %s notice (notices = %v)", plan.schedule.File, key, n, w.Notices))
 			}
-			prep, err := plan.renderer.Prepare(render.Job{Schedule: plan.schedule, Instance: in, Window: w, Notice: n})
+			rj := render.Job{Schedule: plan.schedule, Instance: in, Window: w, Notice: n}
+			var only map[string]bool
+			if n == config.Reschedule || n == config.Cancel {
+				c := plan.changes[key]
+				if c == nil {
+					return nil, badInput(fmt.Errorf("%s: nobody was told of a window yet (no announce or reminder sent): a %s notice has nothing to correct", key, n))
+				}
+				rj.Previous, rj.Seq, only = &c.Previous, c.Seq, c.only
+			}
+			prep, err := plan.renderer.Prepare(rj)
 			if err != nil {
 				return nil, badInput(err)
 			}
@@ -124,7 +147,7 @@ func prepareJobs(plan dryRunPlan) ([]job, error) {
 			if len(c.Invalid) > 0 && !plan.skipInvalid {
 				invalid = append(invalid, &dispatch.InvalidError{Rows: c.Invalid})
 			}
-			jobs = append(jobs, job{prep: prep, census: c})
+			jobs = append(jobs, job{prep: prep, census: c, only: only})
 			if len(c.Invalid) > 0 {
 				break // one census per recipients file is enough to report its rows
 			}

@@ -136,9 +136,9 @@ func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
 		local := a.Moment.Due.In(in.Location()).Format("2006-01-02 15:04 MST")
 		switch a.Do {
 		case dispatch.DoExpire:
-			fmt.Fprintf(env.Stdout, "%s %s notice (due %s): expired, not sent: %s\n", a.Instance, a.Moment.Notice, local, a.Reason)
+			fmt.Fprintf(env.Stdout, "%s %s notice (due %s): expired, not sent: %s\n", a.Instance, a.Key(), local, a.Reason)
 			if !d.opts.dryRun {
-				if err := d.l.RecordNotice(ctx, d.sched.Campaign, string(a.Moment.Notice), a.Instance, ledger.NoticeExpired, a.Reason); err != nil {
+				if err := d.l.RecordNotice(ctx, d.sched.Campaign, a.Key(), a.Instance, ledger.NoticeExpired, a.Reason); err != nil {
 					return err
 				}
 			}
@@ -147,12 +147,20 @@ func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
 			if d.opts.dryRun {
 				verb = "would send (dry run)"
 			}
-			fmt.Fprintf(env.Stdout, "%s %s notice (due %s): %s\n", a.Instance, a.Moment.Notice, local, verb)
+			fmt.Fprintf(env.Stdout, "%s %s notice (due %s): %s\n", a.Instance, a.Key(), local, verb)
 			if d.opts.dryRun {
 				continue
 			}
 			w, _ := d.sched.Window(a.Instance)
-			prep, err := d.r.Prepare(render.Job{Schedule: d.sched, Instance: in, Window: w, Notice: a.Moment.Notice})
+			rj := render.Job{Schedule: d.sched, Instance: in, Window: w, Notice: a.Moment.Notice}
+			var only map[string]bool
+			if c := a.Change; c != nil {
+				rj.Previous, rj.Seq = &c.Previous, c.Seq
+				if only, err = d.l.ToldRecipients(ctx, d.sched.Campaign, a.Instance, c.ToldBy); err != nil {
+					return err
+				}
+			}
+			prep, err := d.r.Prepare(rj)
 			if err != nil {
 				errs = append(errs, badInput(err))
 				continue
@@ -164,14 +172,21 @@ func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
 			}
 			// An unattended run sends to the valid rows and lists the rest:
 			// one bad row must not hold back a notice that is due now.
-			f, err := run.send(ctx, job{prep: prep, census: census})
+			f, err := run.send(ctx, job{prep: prep, census: census, only: only})
 			if ctx.Err() != nil {
 				return err
 			}
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s %s notice: %w", a.Instance, a.Moment.Notice, err))
+				errs = append(errs, fmt.Errorf("%s %s notice: %w", a.Instance, a.Key(), err))
 			}
 			failed = failed || f
+			// A change notice's forum copy goes now (the scheduled ones are
+			// posted below, and retried by later runs, from the ledger).
+			if a.Change != nil && in.Forum != nil {
+				if err := run.postForum(ctx, prep, false); err != nil {
+					errs = append(errs, err)
+				}
+			}
 		}
 	}
 	// The forum copy of every notice sent, by this run or an earlier one

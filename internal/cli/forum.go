@@ -87,3 +87,29 @@ func printForumPlan(w io.Writer, p *render.Prepared, posted map[[2]string]ledger
 	fmt.Fprintf(w, "\n%s", c.Markdown)
 	return nil
 }
+
+// loadChanges reads, for a reschedule or cancel sent by hand, what readers
+// were told and who they are.
+func loadChanges(ctx context.Context, state *stateFlag, sched *config.Schedule, keys []string, n config.Notice) (map[string]*change, error) {
+	l, err := state.openCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	out := map[string]*change{}
+	for _, key := range keys {
+		c, ok, err := dispatch.ChangeFor(ctx, l, sched.Campaign, key, n)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		only, err := l.ToldRecipients(ctx, sched.Campaign, key, c.ToldBy)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = &change{Change: c, only: only}
+	}
+	return out, nil
+}

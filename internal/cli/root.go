@@ -59,7 +59,7 @@ variable or file the instances file names, never from the file itself.
 	opts.state.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&opts.instance, "instance", "", "instance key from the instances file, or \"all\"")
-	f.StringVar(&opts.notice, "notice", "", "announce, reminder, start or done (default: every notice of the window)")
+	f.StringVar(&opts.notice, "notice", "", "announce, reminder, start, done, reschedule or cancel (default: every scheduled notice of the window)")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "show what would be sent; send nothing")
 	f.StringVar(&opts.out, "out", "", "with --dry-run: write one .eml per recipient and the forum post (.md) under DIR")
 	f.BoolVar(&opts.skipInvalid, "skip-invalid", false, "skip bad recipient rows (listed) instead of failing")
@@ -107,6 +107,11 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		instances: inst, schedule: sched, renderer: r, keys: keys, notices: notices,
 		out: opts.out, skipInvalid: opts.skipInvalid, forum: forumFlags{skip: opts.noForum, only: opts.forumOnly, update: opts.update},
 		state: &opts.state,
+	}
+	if n := notices; len(n) == 1 && (n[0] == config.Reschedule || n[0] == config.Cancel) {
+		if plan.changes, err = loadChanges(ctx, &opts.state, sched, keys, n[0]); err != nil {
+			return err
+		}
 	}
 	if opts.dryRun {
 		return dryRun(ctx, env, plan)

@@ -132,8 +132,12 @@ func (r *sendRun) send(ctx context.Context, j job) (bool, error) {
 		return false, err
 	}
 	pr := newProgress(r.env.Stderr, isTerminal(r.env.Stderr), j.census.Total, in.Key, string(job.Notice), r.log, r.env.Now)
+	var only func(string) bool
+	if j.only != nil {
+		only = func(k string) bool { return j.only[k] }
+	}
 	sum, err := dispatch.Send(ctx, j.prep, in.Recipients, dispatch.SendOptions{
-		Ledger: r.l, Owner: r.owner, Workers: workers, NewSender: newSender,
+		Ledger: r.l, Owner: r.owner, Workers: workers, NewSender: newSender, Only: only,
 		Server:       fmt.Sprintf("%s:%d", in.SMTP.Host, in.SMTP.Port),
 		EnvelopeFrom: in.SMTP.ReturnPath, Now: r.env.Now(), Progress: pr.add, Log: r.log,
 	})
@@ -150,8 +154,16 @@ func (r *sendRun) send(ctx context.Context, j job) (bool, error) {
 	if sum.Counts[dispatch.FailedTemp]+sum.Counts[dispatch.ElsewhereBusy] == 0 {
 		detail := fmt.Sprintf("%d sent, %d already sent, %d suppressed, %d failed permanently",
 			sum.Counts[dispatch.Sent], sum.Counts[dispatch.AlreadySent], sum.Counts[dispatch.Suppressed], sum.Counts[dispatch.FailedPerm])
-		if err := r.l.RecordNotice(ctx, job.Schedule.Campaign, string(job.Notice), in.Key, ledger.NoticeSent, detail); err != nil {
+		if err := r.l.RecordNotice(ctx, job.Schedule.Campaign, job.Key(), in.Key, ledger.NoticeSent, detail); err != nil {
 			return true, err
+		}
+		// What readers now know of the window, to tell them if it changes.
+		if job.Notice == config.Announce || job.Notice == config.Reminder || job.Notice == config.Reschedule {
+			w := job.Window
+			if err := r.l.RecordTold(ctx, job.Schedule.Campaign, in.Key, ledger.Told{Notice: job.Key(),
+				Start: w.Begin(), End: w.End(), Latest: w.LatestEnd(), Sequence: job.Seq}); err != nil {
+				return true, err
+			}
 		}
 	}
 	return sum.Failed(), nil

@@ -144,7 +144,7 @@ func TestBadSchedule(t *testing.T) {
 		{"missing campaign", func(s string) string { return strings.Replace(s, `campaign = "ofn-v2-2019"`, ``, 1) },
 			"FILE: campaign: missing required key \"campaign\" (a stable id for this rollout, e.g. \"ofn-v2-2019\")"},
 		{"unknown notice", func(s string) string { return s + "notices = [\"announce\", \"remind\"]\n" },
-			"FILE:9: windows.katuma.notices: unknown notice \"remind\" (want one of announce, reminder, start, done)"},
+			"FILE:9: windows.katuma.notices: unknown notice \"remind\" (want one of announce, reminder, start, done, reschedule, cancel)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -354,6 +354,11 @@ func (s *Schedule) validate(ps *problems, inst *Instances) {
 		if len(w.Notices) == 0 {
 			w.Notices = slices.Clone(Notices)
 		}
+		for _, n := range w.Notices {
+			if n == Reschedule || n == Cancel {
+				ps.add(p+".notices", "%s is sent when the window changes, not listed in notices", n)
+			}
+		}
 		checkSendRules(ps, p+".send", w.Send)
 	}
 	checkSendRules(ps, "send", s.Send)

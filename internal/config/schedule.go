@@ -29,6 +29,9 @@ type Window struct {
 	Notices []Notice `toml:"notices"`
 	// Send overrides the campaign's send rules for this window.
 	Send map[string]SendRule `toml:"send"`
+	// Cancelled calls the window off: those already told get a cancel
+	// notice, and no other notice goes out.
+	Cancelled bool `toml:"cancelled"`
 
 	start time.Time // Start in the instance's zone, set by Validate
 }

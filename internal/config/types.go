@@ -18,12 +18,24 @@ const (
 	Done     Notice = "done"     // all clear
 )
 
-// Notices lists every notice kind in sending order.
+// Notices sent when a window changes after users were told of it.
+const (
+	Reschedule Notice = "reschedule" // the window moved: old and new times
+	Cancel     Notice = "cancel"     // the window is called off
+)
+
+// Notices lists the scheduled notice kinds in sending order.
 var Notices = []Notice{Announce, Reminder, Start, Done}
+
+// ChangeNotices are the notices a change of plan sends.
+var ChangeNotices = []Notice{Reschedule, Cancel}
+
+// AllNotices is every notice kind: each has templates and messages.
+var AllNotices = append(append([]Notice{}, Notices...), ChangeNotices...)
 
 // ParseNotice returns the notice named s.
 func ParseNotice(s string) (Notice, error) {
-	for _, n := range Notices {
+	for _, n := range AllNotices {
 		if string(n) == s {
 			return n, nil
 		}
@@ -32,8 +44,8 @@ func ParseNotice(s string) (Notice, error) {
 }
 
 func noticeList() string {
-	names := make([]string, len(Notices))
-	for i, n := range Notices {
+	names := make([]string, len(AllNotices))
+	for i, n := range AllNotices {
 		names[i] = string(n)
 	}
 	return strings.Join(names, ", ")

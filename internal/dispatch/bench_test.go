@@ -92,7 +92,7 @@ func BenchmarkRender(b *testing.B) {
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
 				sink = &countingSink{}
-				if err := Run(context.Background(), p, path, now, sink); err != nil {
+				if err := Run(context.Background(), p, path, now, sink, nil); err != nil {
 					b.Fatal(err)
 				}
 				if sink.n != n {

@@ -72,9 +72,11 @@ func (e *InvalidError) Error() string {
 	return errors.Join(errs...).Error()
 }
 
-// Run renders and delivers the notice to every valid recipient in order.
-// Bad rows are skipped (the census has listed them; the caller has decided).
-func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, sink Sink) error {
+// Run renders and delivers the notice to every valid recipient in order
+// (only those only accepts, when it is not nil: a change of plan goes to
+// those who were told). Bad rows are skipped (the census has listed them;
+// the caller has decided).
+func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, sink Sink, only func(recipientKey string) bool) error {
 	job := p.Job()
 	from, err := mail.ParseAddress(job.Instance.From)
 	if err != nil {
@@ -82,7 +84,7 @@ func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, si
 	}
 	support := &mail.Address{Address: job.Instance.Support.Email}
 	return eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
-		if bad != nil {
+		if bad != nil || (only != nil && !only(r.Key())) {
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
@@ -113,7 +115,7 @@ func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now
 		Text:        m.Text,
 		HTML:        m.HTML,
 		Language:    m.Locale,
-		MessageID:   mailer.MessageID(job.Schedule.Campaign, string(job.Notice), in.Key, m.Recipient.Key(), domain),
+		MessageID:   messageID(job, m.Recipient.Key(), domain),
 		Date:        now,
 		ListID:      fmt.Sprintf("%s.%s.%s", job.Schedule.Campaign, in.Key, domain),
 		ListIDLabel: fmt.Sprintf("%q", in.Name+" maintenance notices"),
@@ -127,6 +129,16 @@ func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now
 		}
 	}
 	return e
+}
+
+// messageID is the notice's Message-ID for a recipient. The notice part stays
+// the plain notice name (what inbox matching parses); a second reschedule
+// differs through the hashed part.
+func messageID(job render.Job, recipientKey, domain string) string {
+	if job.Seq > 0 {
+		recipientKey = fmt.Sprintf("%s#%d", recipientKey, job.Seq)
+	}
+	return mailer.MessageID(job.Schedule.Campaign, string(job.Notice), job.Instance.Key, recipientKey, domain)
 }
 
 // eachRecipient streams the file, calling fn with each row or its error.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/render"
 	"github.com/openfoodfoundation/announce/internal/timing"
 )
 
@@ -16,6 +17,37 @@ type Action struct {
 	Moment   timing.Moment
 	Do       Do
 	Reason   string
+	// Change is set for reschedule and cancel notices.
+	Change *Change
+}
+
+// Change is what a reschedule or cancel notice needs: the window readers
+// were told about, the reschedule's number, and who was told.
+type Change struct {
+	Previous render.Span
+	Seq      int
+	// ToldBy are the ledger notices whose recipients were told (announce,
+	// reminder, reschedule-1…): the change goes to them only.
+	ToldBy []string
+}
+
+// ChangeFor works out the change notice n of instance key, from what the
+// ledger says readers were told; ok is false when nobody was told anything
+// (then a change sends nothing extra).
+func ChangeFor(ctx context.Context, l *ledger.Ledger, campaign, key string, n config.Notice) (c *Change, ok bool, err error) {
+	told, reschedules, ok, err := l.LastTold(ctx, campaign, key)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	by, err := l.ToldNotices(ctx, campaign, key)
+	if err != nil {
+		return nil, false, err
+	}
+	c = &Change{Previous: render.Span{Start: told.Start, End: told.End, Latest: told.Latest}, ToldBy: by}
+	if n == config.Reschedule {
+		c.Seq = reschedules + 1
+	}
+	return c, true, nil
 }
 
 // Do is an action's kind.
@@ -42,9 +74,36 @@ func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *co
 		if !ok {
 			continue
 		}
+		// A change of plan after readers were told: tell them, first.
+		told, _, wasTold, err := l.LastTold(ctx, s.Campaign, key)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case wasTold && w.Cancelled:
+			if _, done := outcomes[[2]string{key, string(config.Cancel)}]; !done {
+				a, err := changeAction(ctx, l, s.Campaign, key, config.Cancel, now, told.Latest)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, a)
+			}
+		case wasTold && !told.Same(w.Begin(), w.End(), w.LatestEnd()):
+			a, err := changeAction(ctx, l, s.Campaign, key, config.Reschedule, now, w.Begin())
+			if err != nil {
+				return nil, err
+			}
+			if _, done := outcomes[[2]string{key, a.Key()}]; !done {
+				out = append(out, a)
+			}
+		}
 		ms := timing.Moments(inst.Instances[key], w, s)
 		for i, m := range ms {
 			if _, done := outcomes[[2]string{key, string(m.Notice)}]; done {
+				continue
+			}
+			if w.Cancelled {
+				out = append(out, Action{Instance: key, Moment: m, Do: DoExpire, Reason: "the window was cancelled"})
 				continue
 			}
 			later := ""
@@ -68,4 +127,25 @@ func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *co
 		}
 	}
 	return out, nil
+}
+
+// changeAction is the send (or, past its use, the expiry) of a change notice.
+func changeAction(ctx context.Context, l *ledger.Ledger, campaign, key string, n config.Notice, now, until time.Time) (Action, error) {
+	c, _, err := ChangeFor(ctx, l, campaign, key, n)
+	if err != nil {
+		return Action{}, err
+	}
+	m := timing.Moment{Notice: n, Planned: now, Due: now, Until: until}
+	if !now.Before(until) {
+		return Action{Instance: key, Moment: m, Do: DoExpire, Reason: "the window it would correct is already past", Change: c}, nil
+	}
+	return Action{Instance: key, Moment: m, Do: DoSend, Change: c}, nil
+}
+
+// Key is the action's notice name in the ledger ("reschedule-2").
+func (a Action) Key() string {
+	if a.Change != nil && a.Change.Seq > 0 {
+		return fmt.Sprintf("%s-%d", a.Moment.Notice, a.Change.Seq)
+	}
+	return string(a.Moment.Notice)
 }

@@ -70,7 +70,7 @@ func RenderForum(p *render.Prepared) (*ForumCopy, error) {
 // PlanForum says what posting would do, from the ledger alone (no network):
 // the dry run shows it.
 func PlanForum(job render.Job, c *ForumCopy, posted map[[2]string]ledger.ForumPost, update bool) ForumAction {
-	rec, ok := posted[[2]string{job.Instance.Key, string(job.Notice)}]
+	rec, ok := posted[[2]string{job.Instance.Key, job.Key()}]
 	switch {
 	case ok && rec.Hash == c.Hash:
 		return ForumNothing
@@ -103,7 +103,7 @@ func PostForum(ctx context.Context, l *ledger.Ledger, poster Poster, p *render.P
 		return ForumResult{}, err
 	}
 	action := PlanForum(job, c, posted, update)
-	rec := posted[[2]string{job.Instance.Key, string(job.Notice)}]
+	rec := posted[[2]string{job.Instance.Key, job.Key()}]
 	var post *forum.Post
 	switch action {
 	case ForumNothing, ForumChanged:
@@ -132,7 +132,7 @@ func PostForum(ctx context.Context, l *ledger.Ledger, poster Poster, p *render.P
 		return ForumResult{Action: action}, err
 	}
 	url := poster.URL(post)
-	err = l.RecordForumPost(ctx, ledger.ForumPost{Campaign: job.Schedule.Campaign, Notice: string(job.Notice), Instance: job.Instance.Key,
+	err = l.RecordForumPost(ctx, ledger.ForumPost{Campaign: job.Schedule.Campaign, Notice: job.Key(), Instance: job.Instance.Key,
 		TopicID: post.TopicID, PostID: post.ID, URL: url, Hash: c.Hash})
 	return ForumResult{Action: action, URL: url}, err
 }

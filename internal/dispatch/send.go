@@ -32,6 +32,9 @@ type SendOptions struct {
 	// connection (NewSender is called once per worker).
 	Workers   int
 	NewSender func() Sender
+	// Only, when set, limits the send to the recipients it accepts (by
+	// normalised address): a reschedule or cancel goes to those told.
+	Only func(recipientKey string) bool
 	// Server names the SMTP server in messages ("smtp.katuma.test:587").
 	Server string
 	// EnvelopeFrom is MAIL FROM (where bounces go); From's address if empty.
@@ -100,12 +103,15 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	}
 	support := &mail.Address{Address: job.Instance.Support.Email}
 	key := func(r recipients.Recipient) ledger.Key {
-		return ledger.Key{Campaign: job.Schedule.Campaign, Notice: string(job.Notice), Instance: job.Instance.Key, Recipient: r.Key()}
+		return ledger.Key{Campaign: job.Schedule.Campaign, Notice: job.Key(), Instance: job.Instance.Key, Recipient: r.Key()}
 	}
+	// A change of plan reaches only those who were told (Only); the rest of
+	// the list is not part of that notice at all.
+	wanted := func(r recipients.Recipient) bool { return o.Only == nil || o.Only(r.Key()) }
 
 	// 1. Record every recipient as pending: from here on the ledger knows the
 	// whole list, and a crash mid-way loses nothing.
-	if err := enqueueAll(ctx, p, path, from, o.Ledger, key); err != nil {
+	if err := enqueueAll(ctx, p, path, from, o.Ledger, key, wanted); err != nil {
 		return nil, err
 	}
 
@@ -145,6 +151,9 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 			sum.Invalid = append(sum.Invalid, bad)
 			return nil
 		}
+		if !wanted(r) {
+			return nil
+		}
 		select {
 		case work <- r:
 			return nil
@@ -169,7 +178,7 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	return sum, feedErr
 }
 
-func enqueueAll(ctx context.Context, p *render.Prepared, path string, from *mail.Address, l *ledger.Ledger, key func(recipients.Recipient) ledger.Key) error {
+func enqueueAll(ctx context.Context, p *render.Prepared, path string, from *mail.Address, l *ledger.Ledger, key func(recipients.Recipient) ledger.Key, wanted func(recipients.Recipient) bool) error {
 	job := p.Job()
 	domain := mailer.Domain(from)
 	batch := make([]ledger.Item, 0, 2000)
@@ -182,13 +191,13 @@ func enqueueAll(ctx context.Context, p *render.Prepared, path string, from *mail
 		return err
 	}
 	err := eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
-		if bad != nil {
+		if bad != nil || !wanted(r) {
 			return nil
 		}
 		ed, _ := p.EditionFor(r.Locale)
 		k := key(r)
 		batch = append(batch, ledger.Item{Key: k, Locale: ed.Locale(),
-			MessageID: mailer.MessageID(job.Schedule.Campaign, string(job.Notice), job.Instance.Key, r.Key(), domain)})
+			MessageID: messageID(job, r.Key(), domain)})
 		if len(batch) == cap(batch) {
 			return flush()
 		}

@@ -228,7 +228,7 @@ func TestCancelThenResume(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, m := range srv.Messages() {
-		id := messageID(m.Data)
+		id := headerMessageID(m.Data)
 		if ids[id] {
 			t.Errorf("Message-ID %s sent twice", id)
 		}
@@ -239,7 +239,7 @@ func TestCancelThenResume(t *testing.T) {
 	}
 }
 
-func messageID(data []byte) string {
+func headerMessageID(data []byte) string {
 	for _, line := range strings.Split(string(data), "\r\n") {
 		if strings.HasPrefix(line, "Message-ID:") || strings.HasPrefix(line, " <") {
 			if i := strings.Index(line, "<"); i >= 0 {

@@ -87,6 +87,67 @@ CREATE TABLE forum_posts (
 	PRIMARY KEY (campaign, notice, instance)
 ) STRICT, WITHOUT ROWID;
 `,
+	// 4: the window each sent notice told its readers about, so a moved or
+	// cancelled window can be announced to them.
+	`
+CREATE TABLE told_windows (
+	campaign TEXT    NOT NULL,
+	instance TEXT    NOT NULL,
+	notice   TEXT    NOT NULL,
+	start    INTEGER NOT NULL, -- Unix ms
+	end_     INTEGER NOT NULL,
+	latest   INTEGER NOT NULL,
+	sequence INTEGER NOT NULL, -- of the calendar event: 0, then one more per change
+	at       INTEGER NOT NULL,
+	PRIMARY KEY (campaign, instance, notice)
+) STRICT, WITHOUT ROWID;
+`,
+	// 5: the support inbox: how far each mailbox was read, and every message
+	// read there, so that none is counted twice (a new UIDVALIDITY renumbers
+	// them all) and each is reported once.
+	`
+CREATE TABLE mailbox_checkpoints (
+	instance    TEXT    NOT NULL,
+	mailbox     TEXT    NOT NULL,
+	uidvalidity INTEGER NOT NULL,
+	last_uid    INTEGER NOT NULL,
+	at          INTEGER NOT NULL,
+	PRIMARY KEY (instance, mailbox)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE inbox_messages (
+	instance    TEXT    NOT NULL,
+	msg_key     TEXT    NOT NULL, -- the Message-ID, or a hash of the header without one
+	mailbox     TEXT    NOT NULL,
+	uidvalidity INTEGER NOT NULL,
+	uid         INTEGER NOT NULL,
+	kind        TEXT    NOT NULL CHECK (kind IN ('reply', 'auto-reply', 'bounce', 'unrelated')),
+	campaign    TEXT    NOT NULL DEFAULT '',
+	notice      TEXT    NOT NULL DEFAULT '',
+	address     TEXT    NOT NULL DEFAULT '', -- a bounce's failed recipient, a reply's sender
+	locale      TEXT    NOT NULL DEFAULT '',
+	permanent   INTEGER NOT NULL DEFAULT 0,
+	status      TEXT    NOT NULL DEFAULT '',
+	diagnostic  TEXT    NOT NULL DEFAULT '',
+	message_id  TEXT    NOT NULL DEFAULT '',
+	sender      TEXT    NOT NULL DEFAULT '', -- From, decoded
+	subject     TEXT    NOT NULL DEFAULT '',
+	excerpt     TEXT    NOT NULL DEFAULT '', -- what a person wrote, quote stripped
+	answered    INTEGER NOT NULL DEFAULT 0,
+	suppressed  INTEGER NOT NULL DEFAULT 0, -- this message put address on the suppression list
+	date        INTEGER NOT NULL,           -- the message's Date, else its arrival
+	seen_at     INTEGER NOT NULL,
+	reported_at INTEGER,
+	PRIMARY KEY (instance, msg_key)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX inbox_messages_unreported ON inbox_messages (instance) WHERE reported_at IS NULL;
+CREATE INDEX inbox_messages_bounces ON inbox_messages (campaign, address) WHERE kind = 'bounce';
+CREATE INDEX inbox_messages_date ON inbox_messages (instance, date);
+
+-- A reply or a bounce names our Message-ID: whose delivery was it?
+CREATE INDEX deliveries_message_id ON deliveries (message_id);
+`,
 }
 
 // migrate brings db up to len(steps). It runs in one write transaction, so

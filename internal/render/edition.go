@@ -148,6 +148,11 @@ func (e *Edition) fill(job Job) error {
 		d["Extra"] = e.amount(must, "extra", w.Extra.Duration)
 	}
 	d["Range"] = e.timeRange(must, start, end, in.ShowUTC)
+	if pw := job.Previous; pw != nil {
+		ps, pe := pw.Start.In(loc), pw.End.In(loc)
+		d["OldDate"] = c.Date(ps)
+		d["OldRange"] = e.timeRange(must, ps, pe, in.ShowUTC)
+	}
 	if h := in.Support.Hours; h != nil {
 		d["Hours"] = e.supportHours(must, h, loc, start)
 	}

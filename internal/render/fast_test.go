@@ -17,8 +17,12 @@ func TestSkeletonMatchesTemplates(t *testing.T) {
 		if !ok {
 			continue
 		}
-		for _, n := range config.Notices {
-			p, err := r.Prepare(Job{Schedule: sched, Instance: inst.Instances[key], Window: w, Notice: n})
+		for _, n := range config.AllNotices {
+			job := Job{Schedule: sched, Instance: inst.Instances[key], Window: w, Notice: n}
+			if n == config.Reschedule || n == config.Cancel {
+				job.Previous = &Span{Start: w.Begin().AddDate(0, 0, -7), End: w.End().AddDate(0, 0, -7)}
+			}
+			p, err := r.Prepare(job)
 			if err != nil {
 				t.Fatal(err)
 			}

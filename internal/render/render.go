@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/recipients"
@@ -46,6 +47,23 @@ type Job struct {
 	Instance *config.Instance
 	Window   *config.Window
 	Notice   config.Notice
+	// Previous is the window readers were told about before, for the
+	// reschedule and cancel notices (nil otherwise).
+	Previous *Span
+	// Seq numbers reschedule notices (1, 2…): a window may move twice.
+	Seq int
+}
+
+// Span is a window's times: start, expected end, latest end.
+type Span struct{ Start, End, Latest time.Time }
+
+// Key is the notice's name in the ledger, Message-IDs and forum records:
+// the notice, or "reschedule-2" for the second reschedule.
+func (j Job) Key() string {
+	if j.Seq > 0 {
+		return fmt.Sprintf("%s-%d", j.Notice, j.Seq)
+	}
+	return string(j.Notice)
 }
 
 // Fallback says why a recipient does not read their own locale.

@@ -37,8 +37,12 @@ func TestEveryTemplateLocaleNoticeInstance(t *testing.T) {
 		if !ok {
 			continue
 		}
-		for _, n := range config.Notices {
-			p, err := r.Prepare(Job{Schedule: sched, Instance: inst.Instances[key], Window: w, Notice: n})
+		for _, n := range config.AllNotices {
+			job := Job{Schedule: sched, Instance: inst.Instances[key], Window: w, Notice: n}
+			if n == config.Reschedule || n == config.Cancel {
+				job.Previous = &Span{Start: w.Begin().AddDate(0, 0, -7), End: w.End().AddDate(0, 0, -7)}
+			}
+			p, err := r.Prepare(job)
 			if err != nil {
 				t.Errorf("Prepare(%s, %s): %v", key, n, err)
 				continue
@@ -104,7 +108,7 @@ func minimal(t *testing.T, locales map[string]string) (*Renderer, error) {
 		"email/common.txt.tmpl":  {Data: []byte(`{{define "greeting"}}{{.Greeting}}{{end}}{{define "footer"}}{{end}}`)},
 		"email/layout.html.tmpl": {Data: []byte(`{{define "layout"}}<p>{{.Greeting}}</p>{{template "content" .}}{{end}}`)},
 	}
-	for _, n := range config.Notices {
+	for _, n := range config.AllNotices {
 		tm["email/"+string(n)+".txt.tmpl"] = &fstest.MapFile{Data: []byte(`{{template "greeting" .}} {{.T "body"}}`)}
 		tm["email/"+string(n)+".html.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.T "body"}}{{end}}`)}
 		tm["forum/"+string(n)+".md.tmpl"] = &fstest.MapFile{Data: []byte(`{{.T "body"}}`)}

@@ -25,7 +25,7 @@ type noticeTemplates struct {
 func loadTemplates(fsys fs.FS, dir string) (map[config.Notice]*noticeTemplates, error) {
 	out := map[config.Notice]*noticeTemplates{}
 	var errs []error
-	for _, n := range config.Notices {
+	for _, n := range config.AllNotices {
 		nt := &noticeTemplates{}
 		var err error
 		if nt.text, err = parseText(fsys, dir, "email/"+string(n)+".txt.tmpl", "email/common.txt.tmpl"); err != nil {

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
+)
+
+// dueEvery runs due every 15 minutes from `from` to `to` (RFC 3339).
+func dueEvery(t *testing.T, d *dueRunner, from, to string) {
+	t.Helper()
+	a, _ := time.Parse(time.RFC3339, from)
+	b, _ := time.Parse(time.RFC3339, to)
+	for now := a; now.Before(b); now = now.Add(15 * time.Minute) {
+		if err := d.runAt(context.Background(), now); err != nil {
+			t.Fatalf("due at %s: %v", now, err)
+		}
+	}
+}
+
+func bodies(srv *mailertest.Server, notice string) map[string]string {
+	out := map[string]string{}
+	for _, m := range srv.Messages() {
+		if strings.Contains(string(m.Data), "."+notice+".katuma.") {
+			out[strings.ToLower(m.To[0])] = string(m.Data)
+		}
+	}
+	return out
+}
+
+// The window moves a week after the announce went out: due tells exactly
+// those who were told, once, with both times in their language; the
+// reminder then goes out for the new date only.
+func TestRescheduleAfterAnnounce(t *testing.T) {
+	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
+	state := dueSandbox(t, srv)
+	d := newTestDue(t, state)
+	d.keys = []string{"katuma"}
+	dueEvery(t, d, "2019-04-30T06:00:00Z", "2019-04-30T08:00:00Z")
+	if n := len(bodies(srv, "announce")); n != 8 {
+		t.Fatalf("announce reached %d, want 8", n)
+	}
+	// A newcomer who was never told, and the window moves a week.
+	b, _ := os.ReadFile("recipients/katuma.csv")
+	os.WriteFile("recipients/katuma.csv", append(b, []byte("nou@example.test,Nou Usuari,ca,shopper\n")...), 0o644)
+	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-05-14T09:00:00")
+	d = newTestDue(t, state)
+	d.keys = []string{"katuma"}
+	dueEvery(t, d, "2019-05-01T10:00:00Z", "2019-05-16T00:00:00Z")
+
+	re := bodies(srv, "reschedule")
+	if len(re) != 8 || re["nou@example.test"] != "" {
+		t.Errorf("reschedule reached %d recipients (newcomer: %v), want the 8 told", len(re), re["nou@example.test"] != "")
+	}
+	n := 0
+	for _, m := range srv.Messages() {
+		if strings.Contains(string(m.Data), ".reschedule.katuma.") {
+			n++
+		}
+	}
+	if n != 8 {
+		t.Errorf("%d reschedule messages, want exactly 8 (once each)", n)
+	}
+	for to, want := range map[string][]string{
+		"montse@hortdelbaix.test": {"Canvi de data: el manteniment de Katuma passa al dimarts, 14 de maig del 2019",
+			"previst per al dimarts, 7 de maig del 2019 (9:00=E2=80=9311:00 CEST) s=E2=80=99ha traslladat al dimarts, 14 de maig del 2019"},
+		"ana.garcia@example.test": {"Cambio de fecha: el mantenimiento de Katuma pasa al martes, 14 de mayo de 2019",
+			"previsto para el martes, 7 de mayo de 2019 (9:00=E2=80=9311:00 CEST) se ha trasladado al martes, 14 de mayo de 2019"},
+	} {
+		body := strings.ReplaceAll(re[to], "=\r\n", "")
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s's reschedule lacks %q", to, w)
+			}
+		}
+	}
+	rem := receivedMessages(t, srv)
+	for _, r := range rem {
+		if r.notice == "reminder" {
+			if got := r.date.In(d.inst.Instances["katuma"].Location()).Format("2006-01-02 15:04"); got != "2019-05-13 09:00" {
+				t.Errorf("reminder sent at %s, want only for the new date (2019-05-13 09:00)", got)
+			}
+		}
+	}
+	if len(bodies(srv, "reminder")) != 9 {
+		t.Errorf("reminder reached %d, want all 9 (the newcomer too)", len(bodies(srv, "reminder")))
+	}
+}
+
+// A cancelled window: those told get one cancel notice, nothing else goes out.
+func TestCancelAfterAnnounce(t *testing.T) {
+	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
+	state := dueSandbox(t, srv)
+	d := newTestDue(t, state)
+	d.keys = []string{"katuma"}
+	dueEvery(t, d, "2019-04-30T06:00:00Z", "2019-04-30T08:00:00Z")
+	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-05-07T09:00:00\ncancelled = true")
+	d = newTestDue(t, state)
+	d.keys = []string{"katuma"}
+	dueEvery(t, d, "2019-05-01T10:00:00Z", "2019-05-09T00:00:00Z")
+	if n := len(bodies(srv, "cancel")); n != 8 {
+		t.Errorf("cancel reached %d, want 8", n)
+	}
+	for _, r := range receivedMessages(t, srv) {
+		if r.notice != "announce" && r.notice != "cancel" {
+			t.Errorf("%s sent after the cancellation", r.notice)
+		}
+	}
+	if len(srv.Messages()) != 16 {
+		t.Errorf("%d messages, want 8 announce + 8 cancel", len(srv.Messages()))
+	}
+	body := strings.ReplaceAll(bodies(srv, "cancel")["montse@hortdelbaix.test"], "=\r\n", "")
+	if !strings.Contains(body, "s=E2=80=99ha cancel=C2=B7lat") {
+		t.Errorf("Catalan cancel text missing:\n%s", body)
+	}
+}
+
+// A change before anyone was told sends nothing extra.
+func TestChangeBeforeAnyoneWasTold(t *testing.T) {
+	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
+	state := dueSandbox(t, srv)
+	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-05-14T09:00:00")
+	d := newTestDue(t, state)
+	d.keys = []string{"katuma"}
+	dueEvery(t, d, "2019-04-29T00:00:00Z", "2019-05-08T00:00:00Z")
+	for _, r := range receivedMessages(t, srv) {
+		if r.notice != "announce" {
+			t.Errorf("%s sent", r.notice)
+		}
+	}
+	if len(srv.Messages()) != 8 {
+		t.Errorf("%d messages, want the 8 announcements of the new date", len(srv.Messages()))
+	}
+	code, _, stderr := runCLI(t, "--instance", "belgium", "--notice", "reschedule", "--dry-run", "--state", state)
+	if code != exitInput || !strings.Contains(stderr, "nobody was told of a window yet") {
+		t.Errorf("manual reschedule with nothing told: exit %d, %q", code, stderr)
+	}
+}
