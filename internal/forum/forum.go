@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/openfoodfoundation/announce/internal/backoff"
 )
 
 // RetryPolicy bounds how often and how patiently a request is retried.
@@ -56,11 +58,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // [0, min(Max, Base·2^(n-1))], so that clients that failed together do not
 // come back together. randN(k) returns a number in [0, k).
 func (p RetryPolicy) backoff(n int, randN func(int64) int64) time.Duration {
-	ceiling := p.Max
-	if n-1 < 62 && p.Base <= p.Max>>(n-1) {
-		ceiling = p.Base << (n - 1)
-	}
-	return time.Duration(randN(int64(ceiling) + 1))
+	return backoff.FullJitter(n, p.Base, p.Max, randN)
 }
 
 // Option configures a Client.
@@ -171,16 +169,4 @@ func sameOrigin(a, b *url.URL) bool {
 }
 
 // sleep waits d or until ctx is done, whichever is first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func sleep(ctx context.Context, d time.Duration) error { return backoff.Sleep(ctx, d) }

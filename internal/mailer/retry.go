@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/openfoodfoundation/announce/internal/backoff"
 )
 
 // RetryPolicy says how often, and how patiently, Send tries a message whose
@@ -47,27 +49,11 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // together (a server restart) do not come back together. randN(k) returns
 // a number in [0, k).
 func (p RetryPolicy) backoff(n int, randN func(int64) int64) time.Duration {
-	ceiling := p.Max
-	if n-1 < 62 && p.Base <= p.Max>>(n-1) {
-		ceiling = p.Base << (n - 1)
-	}
-	return time.Duration(randN(int64(ceiling) + 1))
+	return backoff.FullJitter(n, p.Base, p.Max, randN)
 }
 
 // sleep waits d or until ctx is done, whichever is first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func sleep(ctx context.Context, d time.Duration) error { return backoff.Sleep(ctx, d) }
 
 // Problems found on our side of the connection, which retrying cannot fix.
 var (
