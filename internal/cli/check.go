@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -59,6 +60,11 @@ func runCheck(w io.Writer, p *paths) int {
 	}
 	if inst == nil {
 		return count
+	}
+	if sched != nil {
+		// The planner's errors (busy day, blackout, short notice, untested
+		// release); its warnings are for announce plan.
+		report(errors.Join(planProblems(inst, sched, time.Now())...))
 	}
 	for _, key := range inst.Keys() {
 		in := inst.Instances[key]

@@ -71,6 +71,7 @@ variable or file the instances file names, never from the file itself.
 	cmd.AddCommand(newSuppressCmd(env, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newStatusCmd(env, &opts.paths, &opts.state))
+	cmd.AddCommand(newPlanCmd(env, &opts.paths))
 	return cmd
 }
 

@@ -7,6 +7,8 @@ type Instances struct {
 	// File is the path the instances were read from, for messages.
 	File      string               `toml:"-"`
 	Instances map[string]*Instance `toml:"instances"`
+
+	pos positions // key → line, for the planner's messages
 }
 
 // Instance is one OFN instance: its people, language, zone and servers.
@@ -28,6 +30,9 @@ type Instance struct {
 
 	BusyWeekdays []Weekday  `toml:"busy_weekdays"`
 	Blackouts    []Blackout `toml:"blackouts"`
+	// MinNoticeDays is the least number of calendar days between the first
+	// email about a window and its start (default DefaultMinNoticeDays).
+	MinNoticeDays *int `toml:"min_notice_days"`
 
 	SMTP  *SMTP  `toml:"smtp"`
 	IMAP  *IMAP  `toml:"imap"`
@@ -46,6 +51,10 @@ type Support struct {
 	Email string `toml:"email"`
 	URL   string `toml:"url"`
 	Hours *Hours `toml:"hours"`
+	// AfterDays asks support to be on hand after a window: the rest of the
+	// day it ends and the next AfterDays working days (Monday–Friday). Unset:
+	// only during the window.
+	AfterDays *int `toml:"after_days"`
 }
 
 // Hours is when support answers, in the instance's zone.
@@ -55,13 +64,15 @@ type Hours struct {
 	To   ClockTime `toml:"to"`
 }
 
-// Blackout is a period in which no window may be planned: dated (From/Until)
-// or weekly (Weekday with At and a margin Before it).
+// Blackout is a period in which no window may be planned: dated (From/Until),
+// weekly (Weekday with At and a margin Before it) or one-off (Date with At
+// and a margin Before it: a hub's single order-cycle close).
 type Blackout struct {
 	Reason  string        `toml:"reason"`
 	From    LocalDateTime `toml:"from"`
 	Until   LocalDateTime `toml:"until"`
 	Weekday *Weekday      `toml:"weekday"`
+	Date    *LocalDate    `toml:"date"`
 	At      *ClockTime    `toml:"at"`
 	Before  Duration      `toml:"before"`
 }

@@ -21,7 +21,7 @@ func LoadInstances(path string) (*Instances, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.File = path
+	c.File, c.pos = path, ps.pos
 	c.validate(ps)
 	if err := ps.err(); err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func LoadSchedule(path string, inst *Instances) (*Schedule, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.File = path
+	s.File, s.pos = path, ps.pos
 	s.validate(ps, inst)
 	if err := ps.err(); err != nil {
 		return nil, err
@@ -136,6 +136,7 @@ func (c *Instances) validate(ps *problems) {
 		for i, b := range in.Blackouts {
 			b.validate(ps, fmt.Sprintf("%s.blackouts.%d", p, i))
 		}
+		in.validatePlan(ps, p)
 	}
 }
 
@@ -161,6 +162,10 @@ func (s *Support) validate(ps *problems, p string) {
 }
 
 func (b *Blackout) validate(ps *problems, p string) {
+	if b.Date != nil {
+		b.validateOneOff(ps, p)
+		return
+	}
 	dated := !b.From.IsZero() || !b.Until.IsZero()
 	weekly := b.Weekday != nil || b.At != nil
 	switch {
@@ -360,8 +365,10 @@ func (s *Schedule) validate(ps *problems, inst *Instances) {
 			}
 		}
 		checkSendRules(ps, p+".send", w.Send)
+		s.validateWindowPlan(ps, p, w)
 	}
 	checkSendRules(ps, "send", s.Send)
+	s.validatePlan(ps)
 }
 
 func checkSendRules(ps *problems, p string, rules map[string]SendRule) {

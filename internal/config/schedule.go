@@ -17,6 +17,14 @@ type Schedule struct {
 	// Send overrides when notices go out, for every window of the campaign:
 	// [send.reminder] days_before = 1, at = "10:00".
 	Send map[string]SendRule `toml:"send"`
+	// TestReady is the day testers get the release; TestDays how many
+	// working days of testing it needs before any window. Optional.
+	TestReady *LocalDate `toml:"test_ready"`
+	TestDays  int        `toml:"test_days"`
+	// Operators run the deploys: [operators.<key>] with their zone.
+	Operators map[string]*Operator `toml:"operators"`
+
+	pos positions // key → line, for the planner's messages
 }
 
 // Window is one instance's maintenance window.
@@ -29,6 +37,8 @@ type Window struct {
 	Notices []Notice `toml:"notices"`
 	// Send overrides the campaign's send rules for this window.
 	Send map[string]SendRule `toml:"send"`
+	// Operator is the key of the operator who runs the deploy (operators.<key>).
+	Operator string `toml:"operator"`
 	// Cancelled calls the window off: those already told get a cancel
 	// notice, and no other notice goes out.
 	Cancelled bool `toml:"cancelled"`

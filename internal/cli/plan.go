@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/ics"
+	"github.com/openfoodfoundation/announce/internal/plan"
+)
+
+type planOptions struct {
+	paths      *paths
+	format     string
+	operatorTZ string
+	now        string
+}
+
+func newPlanCmd(env *Env, p *paths) *cobra.Command {
+	opts := &planOptions{paths: p}
+	cmd := &cobra.Command{
+		Use:   "plan [--format text|markdown|json|ics] [--operator-tz ZONE] [--now RFC3339]",
+		Short: "Show every window and notice in local time, UTC and the operator's time, and check each window",
+		Long: `plan prints a timeline of the schedule's windows — each notice's send moment, the start,
+the expected and the latest end — in the instance's local time, in UTC and in the time
+of the operator who runs the deploy (--operator-tz shows everything in one zone instead),
+and checks every window from its start to its latest end:
+
+  busy-weekday      error    it falls on one of the instance's busy_weekdays
+  blackout          error    it overlaps a blackout: dated (from, until), weekly (weekday,
+                             at, the "before" margin) or one-off (date, at, before)
+  notice            error    the first email (announce, else reminder) goes out less than
+                             min_notice_days (default 5) calendar days before the start
+  test-ready        error    it starts before test_ready plus test_days working days
+  support           warning  support (support.hours) is not on hand at some point during
+                             it; with support.after_days, also the rest of the day it ends
+                             and the next after_days working days (Monday–Friday)
+  operator-hours    warning  it is not within one working day of its operator (default
+                             Monday–Friday 09:00–18:00 in their zone)
+  operator-overlap  warning  its operator runs another window at the same time
+
+Each finding says why, and the plan suggests the nearest later start, in 30-minute steps
+within 60 days, for a window of the same length that breaks no rule (warnings included)
+and leaves the minimum notice from --now. --format ics writes every window as an
+RFC 5545 calendar instead (one event per window; findings go to stderr).
+
+Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
+2 for bad usage or bad input (configuration).`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError("plan takes no arguments, got %v", args)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), env, opts) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.format, "format", "text", "text, markdown, json or ics")
+	f.StringVar(&opts.operatorTZ, "operator-tz", "", "show the operator column in this IANA zone (default: each window's operator's zone)")
+	f.StringVar(&opts.now, "now", "", "plan as at this moment (RFC 3339): suggestions start after it and leave the minimum notice from it")
+	return cmd
+}
+
+func runPlan(_ context.Context, env *Env, opts *planOptions) error {
+	switch opts.format {
+	case "text", "markdown", "json", "ics":
+	default:
+		return usageError("--format %q: want text, markdown, json or ics", opts.format)
+	}
+	var zone *time.Location
+	if opts.operatorTZ != "" {
+		var z config.Zone
+		if err := z.UnmarshalText([]byte(opts.operatorTZ)); err != nil {
+			return usageError("--operator-tz: %v", err)
+		}
+		zone = z.Location
+	}
+	now, err := parseNow(env, opts.now)
+	if err != nil {
+		return err
+	}
+	inst, err := config.LoadInstances(opts.paths.instances)
+	if err != nil {
+		return err
+	}
+	sched, err := config.LoadSchedule(opts.paths.schedule, inst)
+	if err != nil {
+		return err
+	}
+	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone})
+	switch opts.format {
+	case "text":
+		err = p.WriteText(env.Stdout)
+	case "markdown":
+		err = p.WriteMarkdown(env.Stdout)
+	case "json":
+		err = p.WriteJSON(env.Stdout)
+	case "ics":
+		err = ics.WriteRollout(env.Stdout, inst, sched, ics.RolloutOptions{Stamp: now})
+	}
+	if err != nil {
+		return err
+	}
+	if p.Errors() == 0 {
+		return nil
+	}
+	// stderr lists the errors ("file:line: rule: why (suggest …)"); exit 1.
+	return &planFailed{problems: problems(p)}
+}
+
+// planProblem is a broken rule, located at the window's start in the
+// schedule. It is not config.ErrInvalid: the files are valid, the plan is not.
+type planProblem struct {
+	file string
+	line int
+	rule plan.Rule
+	msg  string
+}
+
+func (p *planProblem) Error() string {
+	loc := p.file
+	if p.line > 0 {
+		loc = fmt.Sprintf("%s:%d", p.file, p.line)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, p.rule, p.msg)
+}
+
+// planFailed is a plan that breaks a rule with severity error: a failure of
+// the plan (exit 1), not bad input.
+type planFailed struct{ problems []error }
+
+func (e *planFailed) Error() string   { return errors.Join(e.problems...).Error() }
+func (e *planFailed) Unwrap() []error { return e.problems }
+
+// planProblems checks every window of the schedule as at now and returns
+// one error per broken rule of severity error, as
+// "schedule-file:line: rule: why (suggest start = …)". Warnings are left
+// out: they are for `announce plan` to show, not for `check` to fail on.
+func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
+	return problems(plan.Make(inst, sched, plan.Options{Now: now}))
+}
+
+func problems(p *plan.Plan) []error {
+	var out []error
+	for _, w := range p.Windows {
+		for _, f := range w.Findings {
+			if f.Severity != plan.Error {
+				continue
+			}
+			msg := f.Why
+			switch {
+			case w.Suggestion != nil:
+				msg += " (suggest " + w.Describe(w.Suggestion) + ")"
+			case !w.Passed:
+				msg += fmt.Sprintf(" (no slot of the same length breaks no rule within %d days)", int(plan.Horizon/(24*time.Hour)))
+			}
+			out = append(out, &planProblem{file: p.ScheduleFile, line: p.Line(w), rule: f.Rule, msg: msg})
+		}
+	}
+	return out
+}
