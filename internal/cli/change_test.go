@@ -1,11 +1,19 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	ical "github.com/arran4/golang-ical"
 
 	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
 )
@@ -89,6 +97,19 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 	if len(bodies(srv, "reminder")) != 9 {
 		t.Errorf("reminder reached %d, want all 9 (the newcomer too)", len(bodies(srv, "reminder")))
 	}
+	// The calendar follows: the same event (UID), a higher SEQUENCE, the new time.
+	a := calendarOf(t, bodies(srv, "announce")["montse@hortdelbaix.test"])
+	r := calendarOf(t, re["montse@hortdelbaix.test"])
+	rem2 := calendarOf(t, bodies(srv, "reminder")["montse@hortdelbaix.test"])
+	if a.uid == "" || a.uid != r.uid || r.uid != rem2.uid {
+		t.Errorf("UIDs differ: announce %q, reschedule %q, reminder %q", a.uid, r.uid, rem2.uid)
+	}
+	if a.seq != "0" || r.seq != "1" || rem2.seq != "1" || r.method != "PUBLISH" {
+		t.Errorf("SEQUENCE announce %s, reschedule %s, reminder %s (method %s); want 0, 1, 1, PUBLISH", a.seq, r.seq, rem2.seq, r.method)
+	}
+	if a.start != "20190507T090000" || r.start != "20190514T090000" {
+		t.Errorf("DTSTART announce %s, reschedule %s", a.start, r.start)
+	}
 }
 
 // A cancelled window: those told get one cancel notice, nothing else goes out.
@@ -117,6 +138,11 @@ func TestCancelAfterAnnounce(t *testing.T) {
 	if !strings.Contains(body, "s=E2=80=99ha cancel=C2=B7lat") {
 		t.Errorf("Catalan cancel text missing:\n%s", body)
 	}
+	a := calendarOf(t, bodies(srv, "announce")["montse@hortdelbaix.test"])
+	c := calendarOf(t, bodies(srv, "cancel")["montse@hortdelbaix.test"])
+	if c.uid != a.uid || c.seq != "1" || c.method != "CANCEL" || c.status != "CANCELLED" {
+		t.Errorf("cancel calendar = %+v, want UID %s, SEQUENCE 1, METHOD CANCEL, STATUS CANCELLED", c, a.uid)
+	}
 }
 
 // A change before anyone was told sends nothing extra.
@@ -138,5 +164,51 @@ func TestChangeBeforeAnyoneWasTold(t *testing.T) {
 	code, _, stderr := runCLI(t, "--instance", "belgium", "--notice", "reschedule", "--dry-run", "--state", state)
 	if code != exitInput || !strings.Contains(stderr, "nobody was told of a window yet") {
 		t.Errorf("manual reschedule with nothing told: exit %d, %q", code, stderr)
+	}
+}
+
+type calInfo struct{ uid, seq, method, status, start string }
+
+// calendarOf finds the text/calendar part of a raw message, checks that it
+// parses as iCalendar, and returns its key properties.
+func calendarOf(t *testing.T, raw string) calInfo {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			t.Fatalf("no text/calendar part: %v", err)
+		}
+		if !strings.HasPrefix(p.Header.Get("Content-Type"), "text/calendar") {
+			continue
+		}
+		data, _ := io.ReadAll(quotedprintable.NewReader(p))
+		cal, err := ical.ParseCalendar(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("calendar does not parse: %v\n%s", err, data)
+		}
+		ev := cal.Events()[0]
+		get := func(p ical.ComponentProperty) string {
+			if v := ev.GetProperty(p); v != nil {
+				return v.Value
+			}
+			return ""
+		}
+		method := ""
+		for _, p := range cal.CalendarProperties {
+			if p.IANAToken == "METHOD" {
+				method = p.Value
+			}
+		}
+		return calInfo{uid: get(ical.ComponentPropertyUniqueId), seq: get(ical.ComponentPropertySequence), method: method,
+			status: get(ical.ComponentPropertyStatus), start: get(ical.ComponentPropertyDtStart)}
 	}
 }

@@ -34,6 +34,8 @@ type dryRunPlan struct {
 	// changes holds, per instance, what a reschedule or cancel notice
 	// corrects and who was told (from the ledger).
 	changes map[string]*change
+	// sequences is each instance's calendar SEQUENCE so far (from the ledger).
+	sequences map[string]int
 }
 
 type change struct {
@@ -134,7 +136,9 @@ func prepareJobs(plan dryRunPlan) ([]job, error) {
 				if c == nil {
 					return nil, badInput(fmt.Errorf("%s: nobody was told of a window yet (no announce or reminder sent): a %s notice has nothing to correct", key, n))
 				}
-				rj.Previous, rj.Seq, only = &c.Previous, c.Seq, c.only
+				rj.Previous, rj.Seq, rj.Sequence, only = &c.Previous, c.Seq, c.Sequence, c.only
+			} else {
+				rj.Sequence = plan.sequences[key]
 			}
 			prep, err := plan.renderer.Prepare(rj)
 			if err != nil {

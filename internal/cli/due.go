@@ -154,8 +154,13 @@ func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
 			w, _ := d.sched.Window(a.Instance)
 			rj := render.Job{Schedule: d.sched, Instance: in, Window: w, Notice: a.Moment.Notice}
 			var only map[string]bool
+			if told, _, ok, err := d.l.LastTold(ctx, d.sched.Campaign, a.Instance); err != nil {
+				return err
+			} else if ok {
+				rj.Sequence = told.Sequence // the calendar event readers have
+			}
 			if c := a.Change; c != nil {
-				rj.Previous, rj.Seq = &c.Previous, c.Seq
+				rj.Previous, rj.Seq, rj.Sequence = &c.Previous, c.Seq, c.Sequence
 				if only, err = d.l.ToldRecipients(ctx, d.sched.Campaign, a.Instance, c.ToldBy); err != nil {
 					return err
 				}

@@ -113,3 +113,27 @@ func loadChanges(ctx context.Context, state *stateFlag, sched *config.Schedule, 
 	}
 	return out, nil
 }
+
+// toldSequences reads each instance's calendar SEQUENCE so far, without
+// creating a ledger where there is none (a dry run writes nothing).
+func toldSequences(ctx context.Context, state *stateFlag, sched *config.Schedule, keys []string) map[string]int {
+	out := map[string]int{}
+	p := state.path
+	if p == "" {
+		p, _ = ledger.DefaultPath()
+	}
+	if _, err := os.Stat(p); err != nil {
+		return out
+	}
+	l, err := ledger.Open(ctx, p)
+	if err != nil {
+		return out
+	}
+	defer l.Close()
+	for _, k := range keys {
+		if t, _, ok, err := l.LastTold(ctx, sched.Campaign, k); err == nil && ok {
+			out[k] = t.Sequence
+		}
+	}
+	return out
+}

@@ -114,6 +114,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 			return err
 		}
 	}
+	plan.sequences = toldSequences(ctx, &opts.state, sched, keys)
 	if opts.dryRun {
 		return dryRun(ctx, env, plan)
 	}

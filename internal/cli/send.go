@@ -161,7 +161,7 @@ func (r *sendRun) send(ctx context.Context, j job) (bool, error) {
 		if job.Notice == config.Announce || job.Notice == config.Reminder || job.Notice == config.Reschedule {
 			w := job.Window
 			if err := r.l.RecordTold(ctx, job.Schedule.Campaign, in.Key, ledger.Told{Notice: job.Key(),
-				Start: w.Begin(), End: w.End(), Latest: w.LatestEnd(), Sequence: job.Seq}); err != nil {
+				Start: w.Begin(), End: w.End(), Latest: w.LatestEnd(), Sequence: job.Sequence}); err != nil {
 				return true, err
 			}
 		}

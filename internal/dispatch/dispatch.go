@@ -83,6 +83,7 @@ func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, si
 		return fmt.Errorf("%s: from: %w", job.Instance.Key, err)
 	}
 	support := &mail.Address{Address: job.Instance.Support.Email}
+	cals := newCalendars(p, now)
 	return eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
 		if bad != nil || (only != nil && !only(r.Key())) {
 			return nil
@@ -94,7 +95,10 @@ func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, si
 		if err != nil {
 			return fmt.Errorf("render %s notice for %s (%s:%d): %w", job.Notice, r.Email, path, r.Line, err)
 		}
-		e := Compose(job, m, from, support, now)
+		e, err := Compose(job, m, from, support, now, cals)
+		if err != nil {
+			return err
+		}
 		msg, err := mailer.Build(e)
 		if err != nil {
 			return err
@@ -103,8 +107,8 @@ func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, si
 	})
 }
 
-// Compose fills the headers of one rendered message.
-func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now time.Time) *mailer.Email {
+// Compose fills the headers of one rendered message, and its calendar part.
+func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now time.Time, cals *calendars) (*mailer.Email, error) {
 	in := job.Instance
 	domain := mailer.Domain(from)
 	e := &mailer.Email{
@@ -128,7 +132,13 @@ func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now
 			e.Unsubscribe = append(e.Unsubscribe, "mailto:"+s.UnsubscribeMailto)
 		}
 	}
-	return e
+	if cals != nil {
+		var err error
+		if e.Calendar, e.CalendarMethod, err = cals.forLocale(m.Locale); err != nil {
+			return nil, fmt.Errorf("calendar for %s %s: %w", in.Key, job.Key(), err)
+		}
+	}
+	return e, nil
 }
 
 // messageID is the notice's Message-ID for a recipient. The notice part stays

@@ -26,6 +26,8 @@ type Action struct {
 type Change struct {
 	Previous render.Span
 	Seq      int
+	// Sequence is the calendar SEQUENCE the change notice carries.
+	Sequence int
 	// ToldBy are the ledger notices whose recipients were told (announce,
 	// reminder, reschedule-1…): the change goes to them only.
 	ToldBy []string
@@ -43,7 +45,7 @@ func ChangeFor(ctx context.Context, l *ledger.Ledger, campaign, key string, n co
 	if err != nil {
 		return nil, false, err
 	}
-	c = &Change{Previous: render.Span{Start: told.Start, End: told.End, Latest: told.Latest}, ToldBy: by}
+	c = &Change{Previous: render.Span{Start: told.Start, End: told.End, Latest: told.Latest}, ToldBy: by, Sequence: told.Sequence + 1}
 	if n == config.Reschedule {
 		c.Seq = reschedules + 1
 	}

@@ -43,6 +43,8 @@ type SendOptions struct {
 	// Progress, if set, is called after each recipient is dealt with.
 	Progress func(Outcome)
 	Log      *slog.Logger
+
+	cals *calendars // made by Send
 }
 
 // Result says what happened to one recipient.
@@ -101,6 +103,7 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	o.cals = newCalendars(p, o.Now)
 	support := &mail.Address{Address: job.Instance.Support.Email}
 	key := func(r recipients.Recipient) ledger.Key {
 		return ledger.Key{Campaign: job.Schedule.Campaign, Notice: job.Key(), Instance: job.Instance.Key, Recipient: r.Key()}
@@ -381,7 +384,10 @@ func build(p *render.Prepared, r recipients.Recipient, from, support *mail.Addre
 	if err != nil {
 		return nil, err
 	}
-	e := Compose(p.Job(), m, from, support, o.Now)
+	e, err := Compose(p.Job(), m, from, support, o.Now, o.cals)
+	if err != nil {
+		return nil, err
+	}
 	e.MessageID = messageID // as recorded: a resend carries the same id
 	msg, err := mailer.Build(e)
 	if err != nil {

@@ -31,6 +31,13 @@ type Email struct {
 	// Unsubscribe URIs (https: or mailto:) for List-Unsubscribe; when one is
 	// https, List-Unsubscribe-Post announces one-click (RFC 8058).
 	Unsubscribe []string
+	// Calendar, when set, is an iCalendar object (the window) sent as a
+	// third alternative, text/calendar with CalendarMethod (PUBLISH, CANCEL),
+	// as calendar invitations are. Not a multipart/mixed attachment: go-mail
+	// pins one boundary for the whole message, and a second, random one
+	// would break "the dry run is the bytes sent".
+	Calendar       []byte
+	CalendarMethod string
 }
 
 // Build makes the go-mail message. Nothing in it depends on the clock but
@@ -89,6 +96,12 @@ func Build(e *Email) (*gomail.Msg, error) {
 	m.SetBodyString(gomail.TypeTextPlain, e.Text)
 	if e.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, e.HTML)
+	}
+	if len(e.Calendar) > 0 {
+		if strings.ContainsAny(e.CalendarMethod, "\r\n;\" ") || e.CalendarMethod == "" {
+			return nil, fmt.Errorf("build message to %s: bad calendar method %q", e.To.Address, e.CalendarMethod)
+		}
+		m.AddAlternativeString(gomail.ContentType("text/calendar; method="+e.CalendarMethod), string(e.Calendar))
 	}
 	return m, nil
 }

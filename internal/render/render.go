@@ -52,6 +52,9 @@ type Job struct {
 	Previous *Span
 	// Seq numbers reschedule notices (1, 2…): a window may move twice.
 	Seq int
+	// Sequence is the calendar event's SEQUENCE the notice carries: 0 until
+	// the window changes, then one more per change.
+	Sequence int
 }
 
 // Span is a window's times: start, expected end, latest end.
@@ -126,6 +129,16 @@ func (r *Renderer) Prepare(job Job) (*Prepared, error) {
 		p.editions = append(p.editions, ed)
 	}
 	return p, nil
+}
+
+// Title returns the edition's forum/calendar title (the announce subject).
+func (e *Edition) Title() string { return e.title }
+
+// CalendarText is the calendar event's description in the edition's
+// language: how long, what it means, whom to ask.
+func (e *Edition) CalendarText() string {
+	down, _ := e.str("down")
+	return strings.TrimSpace(e.base.Expect + " " + down + "\n" + e.base.Support)
 }
 
 // Editions returns one edition per locale the instance offers, default first.
