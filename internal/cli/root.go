@@ -42,6 +42,7 @@ Notices: announce (a week before), reminder (the day before), start, done.
   announce --instance katuma --notice announce     send it (asks first at a terminal)
   announce check                                   validate everything, send nothing
   announce suppress add ADDR --reason "bounced"    never send to ADDR again
+  announce due | status | plan | digest | classify  see each one's --help
 
 A real send records every recipient in the ledger (--state): a rerun sends only what
 was not sent, after a crash or Ctrl-C too. Passwords come from the environment
@@ -72,6 +73,8 @@ variable or file the instances file names, never from the file itself.
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newStatusCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newPlanCmd(env, &opts.paths))
+	cmd.AddCommand(newDigestCmd(env, &opts.paths, &opts.state))
+	cmd.AddCommand(newClassifyCmd(env))
 	return cmd
 }
 

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// classify prints one JSON object per file, with the file as given; an
+// unreadable file is reported, the others still classified, and the exit
+// status is 2.
+func TestClassifyFiles(t *testing.T) {
+	corpus := filepath.Join("..", "inbox", "testdata", "corpus")
+	files := []string{
+		filepath.Join(corpus, "bounce-postfix-user-unknown.eml"),
+		filepath.Join(t.TempDir(), "missing.eml"),
+		filepath.Join(corpus, "reply-ca-gmail.eml"),
+		t.TempDir(), // a directory
+		filepath.Join(corpus, "unrelated-newsletter.eml"),
+	}
+	var out, errb bytes.Buffer
+	code, _, stderr := execCmd(t, newClassifyCmd(testCLIEnv(&out, &errb)), files...)
+	if code != exitInput {
+		t.Errorf("exit %d, want %d", code, exitInput)
+	}
+	if !strings.Contains(stderr, "missing.eml: no such file or directory") || !strings.Contains(stderr, "is a directory") {
+		t.Errorf("stderr = %q, want both unreadable files named", stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("stdout has %d lines, want 3:\n%s", len(lines), out.String())
+	}
+	for i, want := range []struct{ file, kind, more string }{
+		{files[0], "bounce", `"recipient":"nuria@lacistella.example"`},
+		{files[2], "reply", `"text":"Hola`},
+		{files[4], "unrelated", `"reasons":[`},
+	} {
+		var v struct{ File, Kind string }
+		if err := json.Unmarshal([]byte(lines[i]), &v); err != nil {
+			t.Fatalf("line %d is not JSON: %v\n%s", i+1, err, lines[i])
+		}
+		if v.File != want.file || v.Kind != want.kind || !strings.Contains(lines[i], want.more) {
+			t.Errorf("line %d = %s, want file %q, kind %q and %s", i+1, lines[i], want.file, want.kind, want.more)
+		}
+	}
+}
+
+func TestClassifyNeedsAFile(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code, _, _ := execCmd(t, newClassifyCmd(testCLIEnv(&out, &errb))); code == exitOK {
+		t.Error("classify without a file succeeded")
+	}
+}

@@ -1,0 +1,231 @@
+// Package digest writes what came back to an instance's support inbox after a
+// notice — counts, what was suppressed, and each person's reply — as text,
+// Markdown, HTML or JSON. It is pure: a Report in, bytes out; everything that
+// came from a message is escaped for the format it goes into.
+package digest
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Report is one instance's digest.
+type Report struct {
+	Instance string         // key, e.g. "katuma"
+	Name     string         // display name, e.g. "Katuma"
+	Zone     *time.Location // dates are shown in it; nil is UTC
+	Mailbox  string
+	Campaign string
+	// Since is the start of the period covered; zero means "everything new
+	// since the last digest".
+	Since      time.Time
+	Generated  time.Time
+	Counts     Counts
+	Suppressed []Suppressed
+	Replies    []Reply // people's replies; Sort orders them
+}
+
+// Counts are the messages of each kind in the period, and the deliveries
+// sent in the campaign.
+type Counts struct {
+	Sent        int `json:"sent"`
+	Replies     int `json:"replies"`
+	AutoReplies int `json:"auto_replies"`
+	HardBounces int `json:"hard_bounces"`
+	SoftBounces int `json:"soft_bounces"`
+	Unrelated   int `json:"unrelated"`
+}
+
+// Suppressed is an address a bounce put on the suppression list.
+type Suppressed struct {
+	Address string `json:"address"`
+	Reason  string `json:"reason"`
+}
+
+// Reply is what one person wrote back.
+type Reply struct {
+	From     string    `json:"from"` // as written: "Name <address>"
+	Address  string    `json:"address"`
+	Locale   string    `json:"locale,omitempty"`
+	Date     time.Time `json:"date"`
+	Subject  string    `json:"subject"`
+	Notice   string    `json:"notice,omitempty"`
+	Text     string    `json:"text"` // what they wrote, the quoted notice stripped
+	Answered bool      `json:"answered"`
+}
+
+// Sort puts the replies that wait for an answer first, each group oldest
+// first.
+func (r *Report) Sort() {
+	slices.SortStableFunc(r.Replies, func(a, b Reply) int {
+		if a.Answered != b.Answered {
+			if a.Answered {
+				return 1
+			}
+			return -1
+		}
+		return a.Date.Compare(b.Date)
+	})
+	slices.SortFunc(r.Suppressed, func(a, b Suppressed) int { return cmp.Compare(a.Address, b.Address) })
+}
+
+// Unanswered counts the replies without \Answered.
+func (r *Report) Unanswered() int {
+	n := 0
+	for _, p := range r.Replies {
+		if !p.Answered {
+			n++
+		}
+	}
+	return n
+}
+
+// Empty reports whether nothing arrived in the period.
+func (r *Report) Empty() bool {
+	c := r.Counts
+	return c.Replies+c.AutoReplies+c.HardBounces+c.SoftBounces+c.Unrelated == 0 && len(r.Suppressed) == 0
+}
+
+func (r *Report) zone() *time.Location {
+	if r.Zone == nil {
+		return time.UTC
+	}
+	return r.Zone
+}
+
+// date is a time as the instance's people read it, with its zone.
+func (r *Report) date(t time.Time) string {
+	if t.IsZero() {
+		return "(no date)"
+	}
+	return t.In(r.zone()).Format("Mon 2006-01-02 15:04 MST")
+}
+
+func (r *Report) title() string {
+	name := r.Name
+	if name == "" {
+		name = r.Instance
+	}
+	return name
+}
+
+func (r *Report) period() string {
+	if r.Since.IsZero() {
+		return "new since the last digest"
+	}
+	return "since " + r.date(r.Since)
+}
+
+// Format is an output format.
+type Format string
+
+// Formats.
+const (
+	Text     Format = "text"
+	Markdown Format = "markdown"
+	HTML     Format = "html"
+	JSON     Format = "json"
+)
+
+// ParseFormat checks a format's name.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case Text, Markdown, HTML, JSON:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want text, markdown, html or json)", s)
+}
+
+// Write writes the reports in format f.
+func Write(w io.Writer, f Format, reports []Report) error {
+	for i := range reports {
+		reports[i].Sort()
+	}
+	switch f {
+	case Text:
+		return writeText(w, reports)
+	case Markdown:
+		return writeMarkdown(w, reports)
+	case HTML:
+		return writeHTML(w, reports)
+	case JSON:
+		return writeJSON(w, reports)
+	}
+	return fmt.Errorf("unknown format %q", f)
+}
+
+// Excerpt limits.
+const (
+	excerptLines = 8
+	excerptChars = 800
+)
+
+// excerpt is the first lines of what a person wrote: at most excerptLines
+// lines and excerptChars bytes, blank runs folded, with … when cut.
+func excerpt(text string) string {
+	var lines []string
+	size := 0
+	cut := false
+	blank := false
+	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
+		l = strings.TrimRight(l, " \t\r")
+		if l == "" {
+			if !blank && len(lines) > 0 {
+				lines = append(lines, "")
+			}
+			blank = true
+			continue
+		}
+		blank = false
+		if len(lines) == excerptLines || size+len(l) > excerptChars {
+			cut = true
+			if len(lines) < excerptLines && size < excerptChars {
+				n := excerptChars - size
+				for n > 0 && !utf8.RuneStart(l[n]) {
+					n--
+				}
+				lines = append(lines, l[:n])
+			}
+			break
+		}
+		lines = append(lines, l)
+		size += len(l) + 1
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	out := strings.Join(lines, "\n")
+	if cut {
+		out += " …"
+	}
+	return out
+}
+
+// clean makes one-line text of a header value: control characters (a
+// hostile subject's escape sequences, bidi overrides aside) become spaces.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// cleanText is clean for multi-line text: newlines stay.
+func cleanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' {
+			return r
+		}
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}

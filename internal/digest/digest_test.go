@@ -1,0 +1,150 @@
+package digest
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sample() Report {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	at := func(d, h int) time.Time { return time.Date(2019, 4, d, h, 0, 0, 0, time.UTC) }
+	return Report{
+		Instance: "katuma", Name: "Katuma", Zone: madrid, Mailbox: "INBOX", Campaign: "ofn-v2-2019",
+		Generated: at(30, 12),
+		Counts:    Counts{Sent: 6, Replies: 3, AutoReplies: 1, HardBounces: 2, SoftBounces: 1, Unrelated: 7},
+		Suppressed: []Suppressed{
+			{Address: "zoe@example.test", Reason: "bounce <b2@mx.test>: 5.1.1 user unknown"},
+			{Address: "ana@example.test", Reason: "bounce <b1@mx.test>: 5.2.2 mailbox full"},
+		},
+		Replies: []Reply{
+			{From: "Answered Old <old@example.test>", Date: at(28, 9), Subject: "Re: x", Text: "done", Answered: true},
+			{From: "Newer <newer@example.test>", Locale: "es", Date: at(30, 9), Subject: "Re: y", Text: "second"},
+			{From: `Mallory <m@example.test>`, Locale: "ca", Date: at(29, 9),
+				Subject: "Re: <script>alert(1)</script> *bold* \x1b[31mred",
+				Text:    "line <b>one</b> & [link](http://x)\n\n\n\n# heading\n" + strings.Repeat("long line\n", 20)},
+		},
+	}
+}
+
+func render(t *testing.T, f Format) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, f, []Report{sample()}); err != nil {
+		t.Fatalf("Write(%s): %v", f, err)
+	}
+	return b.String()
+}
+
+// Unanswered replies come first, oldest first, then the answered ones.
+func TestSortUnansweredOldestFirst(t *testing.T) {
+	r := sample()
+	r.Sort()
+	var got []string
+	for _, p := range r.Replies {
+		got = append(got, p.From[:3])
+	}
+	if want := []string{"Mal", "New", "Ans"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+	if r.Suppressed[0].Address != "ana@example.test" {
+		t.Errorf("suppressed not sorted by address: %v", r.Suppressed)
+	}
+}
+
+func TestText(t *testing.T) {
+	out := render(t, Text)
+	for _, want := range []string{
+		"Katuma (katuma), INBOX: new since the last digest",
+		"sent 6 · replies 3 · auto-replies 1 · hard bounces 2 · soft bounces 1 · unrelated 7",
+		"ana@example.test: bounce <b1@mx.test>: 5.2.2 mailbox full",
+		"Replies (3, 2 unanswered)",
+		"Mon 2019-04-29 11:00 CEST  Mallory <m@example.test> [ca]  (unanswered)", // Madrid time
+		"| line <b>one</b> & [link](http://x)\n    | \n    | # heading",
+		" …\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text digest lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("text digest passes an escape sequence through:\n%q", out)
+	}
+	if strings.Index(out, "Mallory") > strings.Index(out, "Answered Old") {
+		t.Errorf("answered reply listed before an unanswered one:\n%s", out)
+	}
+}
+
+func TestHTMLEscapesEverything(t *testing.T) {
+	out := render(t, HTML)
+	for _, bad := range []string{"<script>", "<b>one</b>"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("HTML digest holds %q unescaped:\n%s", bad, out)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;", "line &lt;b&gt;one&lt;/b&gt; &amp; [link]", "<strong>unanswered</strong>", "Mon 2019-04-29 11:00 CEST"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML digest lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMarkdownEscapes(t *testing.T) {
+	out := render(t, Markdown)
+	for _, want := range []string{`Subject: Re: &lt;script&gt;alert(1)&lt;/script&gt; \*bold\*`, `> line &lt;b&gt;one&lt;/b&gt; &amp; \[link\](http://x)`, `> \# heading`, "| 6 | 3 | 1 | 2 | 1 | 7 |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Markdown digest lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestJSON(t *testing.T) {
+	out := render(t, JSON)
+	var got jsonReport
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("json.Unmarshal(%s): %v", out, err)
+	}
+	if got.Counts.HardBounces != 2 || got.Unanswered != 2 || len(got.Replies) != 3 || got.Replies[0].Locale != "ca" || len(got.Suppressed) != 2 {
+		t.Errorf("JSON digest = %+v", got)
+	}
+	if got.Replies[0].Date.Format("-07:00") != "+02:00" {
+		t.Errorf("reply date %v is not in the instance's zone", got.Replies[0].Date)
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	r := Report{Instance: "katuma", Name: "Katuma", Mailbox: "INBOX", Campaign: "c", Counts: Counts{Sent: 4}}
+	var b bytes.Buffer
+	if err := Write(&b, Text, []Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "nothing new (4 sent in c)") {
+		t.Errorf("empty digest = %q", b.String())
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"a\n\n\n\nb\n", "a\n\nb"},
+		{"  \n\nhola\n", "hola"},
+		{strings.Repeat("x\n", 10), strings.TrimSuffix(strings.Repeat("x\n", 8), "\n") + " …"},
+		{strings.Repeat("é", 500), strings.Repeat("é", 400) + " …"},
+	} {
+		if got := excerpt(tc.in); got != tc.want {
+			t.Errorf("excerpt(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for _, s := range []string{"text", "markdown", "html", "json"} {
+		if f, err := ParseFormat(s); err != nil || string(f) != s {
+			t.Errorf("ParseFormat(%q) = %q, %v", s, f, err)
+		}
+	}
+	if _, err := ParseFormat("xml"); err == nil {
+		t.Error("ParseFormat(xml) succeeded")
+	}
+}

@@ -1,0 +1,56 @@
+package digest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+func countsLine(c Counts) string {
+	return fmt.Sprintf("sent %d · replies %d · auto-replies %d · hard bounces %d · soft bounces %d · unrelated %d",
+		c.Sent, c.Replies, c.AutoReplies, c.HardBounces, c.SoftBounces, c.Unrelated)
+}
+
+func answered(p Reply) string {
+	if p.Answered {
+		return "answered"
+	}
+	return "unanswered"
+}
+
+func writeText(w io.Writer, reports []Report) error {
+	b := bufio.NewWriter(w)
+	for i, r := range reports {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(b, "%s (%s), %s: %s\n", clean(r.title()), r.Instance, clean(r.Mailbox), r.period())
+		if r.Empty() {
+			fmt.Fprintf(b, "  nothing new (%d sent in %s)\n", r.Counts.Sent, r.Campaign)
+			continue
+		}
+		fmt.Fprintf(b, "  %s\n", countsLine(r.Counts))
+		if len(r.Suppressed) > 0 {
+			fmt.Fprintf(b, "\n  Suppressed (%d):\n", len(r.Suppressed))
+			for _, s := range r.Suppressed {
+				fmt.Fprintf(b, "    %s: %s\n", clean(s.Address), clean(s.Reason))
+			}
+		}
+		if len(r.Replies) > 0 {
+			fmt.Fprintf(b, "\n  Replies (%d, %d unanswered), unanswered first, oldest first:\n", len(r.Replies), r.Unanswered())
+			for _, p := range r.Replies {
+				loc := ""
+				if p.Locale != "" {
+					loc = " [" + clean(p.Locale) + "]"
+				}
+				fmt.Fprintf(b, "\n    %s  %s%s  (%s)\n", r.date(p.Date), clean(p.From), loc, answered(p))
+				fmt.Fprintf(b, "    Subject: %s\n", clean(p.Subject))
+				for _, l := range strings.Split(cleanText(excerpt(p.Text)), "\n") {
+					fmt.Fprintf(b, "    | %s\n", l)
+				}
+			}
+		}
+	}
+	return b.Flush()
+}

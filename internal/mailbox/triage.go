@@ -1,0 +1,70 @@
+package mailbox
+
+import (
+	"bytes"
+
+	"github.com/openfoodfoundation/announce/internal/inbox"
+)
+
+// reportParts are body parts that only reports and forwards carry: a message
+// with one may be a bounce, whatever its header says.
+var reportParts = map[string]bool{
+	"multipart/report":               true,
+	"message/delivery-status":        true,
+	"message/global-delivery-status": true,
+	"text/rfc822-headers":            true,
+	"message/rfc822":                 true,
+	"message/global":                 true,
+}
+
+// probeText is a sentence only bounces write (see inbox's bounce markers).
+const probeText = "This is a permanent error.\r\n"
+
+// needsBody tells from a message's summary whether its body must be fetched:
+// when it may be a reply or an auto-reply of ours (the classifier ties it to
+// a notice by its header alone: In-Reply-To, References, a subject of ours)
+// or a bounce.
+//
+// For bounces it asks the classifier itself rather than repeat its rules: the
+// header is classified with a body that holds a bounce's sentence (and no
+// Content-Type, so that the sentence is read as text). The classifier calls
+// that a bounce only when the header also looks like one (a mail system's
+// From or a null sender, a bounce's subject, X-Failed-Recipients), so the
+// answer is "possibly a bounce", exactly by the classifier's own rules.
+func needsBody(s *Summary, m *inbox.Matcher) bool {
+	for _, p := range s.Parts {
+		if reportParts[p] {
+			return true
+		}
+	}
+	h := withoutField(s.Header, "content-type")
+	h = bytes.TrimRight(h, "\r\n")
+	probe := make([]byte, 0, len(h)+len(probeText)+4)
+	probe = append(append(append(probe, h...), "\r\n\r\n"...), probeText...)
+	return inbox.Classify(probe, inbox.Options{Matcher: m}).Kind != inbox.KindUnrelated
+}
+
+// withoutField returns header without the field name (lower case) and its
+// continuation lines.
+func withoutField(header []byte, name string) []byte {
+	var out []byte
+	skip := false
+	for len(header) > 0 {
+		line := header
+		if i := bytes.IndexByte(header, '\n'); i >= 0 {
+			line = header[:i+1]
+		}
+		header = header[len(line):]
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+			if !skip {
+				out = append(out, line...)
+			}
+			continue
+		}
+		skip = len(line) > len(name) && line[len(name)] == ':' && bytes.EqualFold(line[:len(name)], []byte(name))
+		if !skip {
+			out = append(out, line...)
+		}
+	}
+	return out
+}
