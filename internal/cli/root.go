@@ -121,7 +121,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if opts.dryRun {
 		return dryRun(ctx, env, plan)
 	}
-	return realSend(ctx, env, sendPlan{dryRunPlan: plan, state: &opts.state, yes: opts.yes}, func() (*ledger.Ledger, error) {
+	return realSend(ctx, env, sendPlan{dryRunPlan: plan, yes: opts.yes}, func() (*ledger.Ledger, error) {
 		return opts.state.openCtx(ctx)
 	})
 }

@@ -30,8 +30,7 @@ const claimLease = 30 * time.Minute
 
 type sendPlan struct {
 	dryRunPlan
-	state *stateFlag
-	yes   bool
+	yes bool
 }
 
 // realSend sends the notice of each selected instance over its SMTP server,
