@@ -30,7 +30,8 @@ type dryRunPlan struct {
 	out         string
 	skipInvalid bool
 	forum       forumFlags
-	state       *stateFlag
+	// posted is what the ledger says was posted on the forums (dry run).
+	posted map[[2]string]ledger.ForumPost
 	// changes holds, per instance, what a reschedule or cancel notice
 	// corrects and who was told (from the ledger).
 	changes map[string]*change
@@ -70,10 +71,6 @@ func dryRun(ctx context.Context, env *Env, plan dryRunPlan) error {
 	}
 	now := env.Now()
 	w := env.Stdout
-	var posted map[[2]string]ledger.ForumPost
-	if !plan.forum.skip && plan.state != nil {
-		posted = forumPosted(ctx, plan.state, plan.schedule.Campaign)
-	}
 	for i, j := range jobs {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -101,7 +98,7 @@ func dryRun(ctx context.Context, env *Env, plan dryRunPlan) error {
 			}
 		}
 		if in := j.prep.Job().Instance; in.Forum != nil && !plan.forum.skip {
-			if err := printForumPlan(w, j.prep, posted, plan.forum.update); err != nil {
+			if err := printForumPlan(w, j.prep, plan.posted, plan.forum.update); err != nil {
 				return err
 			}
 		}

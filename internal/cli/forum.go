@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,25 +53,6 @@ func (r *sendRun) postForum(ctx context.Context, p *render.Prepared, update bool
 	return nil
 }
 
-// forumPosted reads what the ledger says was posted, without creating a
-// ledger where there is none (a dry run writes nothing).
-func forumPosted(ctx context.Context, state *stateFlag, campaign string) map[[2]string]ledger.ForumPost {
-	p := state.path
-	if p == "" {
-		p, _ = ledger.DefaultPath()
-	}
-	if _, err := os.Stat(p); err != nil {
-		return nil
-	}
-	l, err := ledger.Open(ctx, p)
-	if err != nil {
-		return nil
-	}
-	defer l.Close()
-	posted, _ := l.ForumPosts(ctx, campaign)
-	return posted
-}
-
 // printForumPlan shows the forum copy a send would post and how.
 func printForumPlan(w io.Writer, p *render.Prepared, posted map[[2]string]ledger.ForumPost, update bool) error {
 	job := p.Job()
@@ -114,26 +96,36 @@ func loadChanges(ctx context.Context, state *stateFlag, sched *config.Schedule, 
 	return out, nil
 }
 
-// toldSequences reads each instance's calendar SEQUENCE so far, without
-// creating a ledger where there is none (a dry run writes nothing).
-func toldSequences(ctx context.Context, state *stateFlag, sched *config.Schedule, keys []string) map[string]int {
-	out := map[string]int{}
-	p := state.path
-	if p == "" {
-		p, _ = ledger.DefaultPath()
+// readPrior reads, once, what the ledger already knows that a run shows
+// before it sends: the forum posts and each instance's calendar SEQUENCE. It
+// creates no ledger where there is none (a dry run writes nothing); one that
+// exists but cannot be read is an error, not an empty past.
+func readPrior(ctx context.Context, state *stateFlag, sched *config.Schedule, keys []string) (map[[2]string]ledger.ForumPost, map[string]int, error) {
+	seqs := map[string]int{}
+	p, err := state.resolve()
+	if err != nil {
+		return nil, nil, err
 	}
-	if _, err := os.Stat(p); err != nil {
-		return out
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		return nil, seqs, nil
 	}
 	l, err := ledger.Open(ctx, p)
 	if err != nil {
-		return out
+		return nil, nil, err
 	}
 	defer l.Close()
+	posted, err := l.ForumPosts(ctx, sched.Campaign)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, k := range keys {
-		if t, _, ok, err := l.LastTold(ctx, sched.Campaign, k); err == nil && ok {
-			out[k] = t.Sequence
+		t, _, ok, err := l.LastTold(ctx, sched.Campaign, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			seqs[k] = t.Sequence
 		}
 	}
-	return out
+	return posted, seqs, nil
 }

@@ -110,14 +110,15 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	plan := dryRunPlan{
 		instances: inst, schedule: sched, renderer: r, keys: keys, notices: notices,
 		out: opts.out, skipInvalid: opts.skipInvalid, forum: forumFlags{skip: opts.noForum, only: opts.forumOnly, update: opts.update},
-		state: &opts.state,
 	}
 	if n := notices; len(n) == 1 && (n[0] == config.Reschedule || n[0] == config.Cancel) {
 		if plan.changes, err = loadChanges(ctx, &opts.state, sched, keys, n[0]); err != nil {
 			return err
 		}
 	}
-	plan.sequences = toldSequences(ctx, &opts.state, sched, keys)
+	if plan.posted, plan.sequences, err = readPrior(ctx, &opts.state, sched, keys); err != nil {
+		return err
+	}
 	if opts.dryRun {
 		return dryRun(ctx, env, plan)
 	}

@@ -21,14 +21,19 @@ func (s *stateFlag) register(cmd *cobra.Command) {
 func (s *stateFlag) open(cmd *cobra.Command) (*ledger.Ledger, error) { return s.openCtx(cmd.Context()) }
 
 func (s *stateFlag) openCtx(ctx context.Context) (*ledger.Ledger, error) {
-	p := s.path
-	if p == "" {
-		var err error
-		if p, err = ledger.DefaultPath(); err != nil {
-			return nil, err
-		}
+	p, err := s.resolve()
+	if err != nil {
+		return nil, err
 	}
 	return ledger.Open(ctx, p)
+}
+
+// resolve returns the ledger's path: --state, or the default.
+func (s *stateFlag) resolve() (string, error) {
+	if s.path != "" {
+		return s.path, nil
+	}
+	return ledger.DefaultPath()
 }
 
 func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
