@@ -90,9 +90,10 @@ func exitCode(err error) int {
 		in  *inputError
 		row *recipients.RowError
 		inv *dispatch.InvalidError
+		din *dispatch.InputError
 	)
 	switch {
-	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv),
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din),
 		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage):
 		return exitInput
 	default:

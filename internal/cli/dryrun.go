@@ -3,226 +3,50 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/mail"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/render"
 )
 
-type dryRunPlan struct {
-	instances   *config.Instances
-	schedule    *config.Schedule
-	renderer    *render.Renderer
-	keys        []string
-	notices     []config.Notice // nil: every notice of each window
-	out         string
-	skipInvalid bool
-	forum       forumFlags
-	// posted is what the ledger says was posted on the forums (dry run).
-	posted map[[2]string]ledger.ForumPost
-	// changes holds, per instance, what a reschedule or cancel notice
-	// corrects and who was told (from the ledger).
-	changes map[string]*change
-	// sequences is each instance's calendar SEQUENCE so far (from the ledger).
-	sequences map[string]int
-}
-
-type change struct {
-	*dispatch.Change
-	only map[string]bool
-}
-
-// forumFlags are --no-forum, --forum-only and --update.
-type forumFlags struct{ skip, only, update bool }
-
-// job is one notice of one instance, prepared and counted.
-type job struct {
-	prep   *render.Prepared
-	census *dispatch.Census
-	// only, for a reschedule or cancel, is who was told (nil: everyone).
-	only map[string]bool
-}
-
-// dryRun prepares every job first — so every input error surfaces before any
-// output — then renders each message and shows (and with --out writes) it.
-func dryRun(ctx context.Context, env *Env, plan dryRunPlan) error {
-	jobs, err := prepareJobs(plan)
+// dryRun previews the plan — every message built as a send would build it,
+// and with out written there — and prints it.
+func dryRun(ctx context.Context, env *Env, p *dispatch.Plan, out string) error {
+	pv, err := p.Preview(ctx, dispatch.PreviewOptions{Now: env.Now(), Out: out})
 	if err != nil {
 		return err
 	}
-	var stage string
-	if plan.out != "" {
-		if stage, err = stageDir(plan.out); err != nil {
-			return err
-		}
-		defer os.RemoveAll(stage) // gone after the rename; left only on failure
-	}
-	now := env.Now()
 	w := env.Stdout
-	for i, j := range jobs {
+	for i, np := range pv.Notices {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		sink := &previewSink{dir: stage, samples: map[string]*dispatch.Delivery{}}
-		if stage != "" {
-			sink.dir = filepath.Join(stage, j.prep.Job().Instance.Key, string(j.prep.Job().Notice))
-			if err := os.MkdirAll(sink.dir, 0o755); err != nil {
-				return err
-			}
-			if err := writeForum(sink.dir, j.prep); err != nil {
+		if np.Email {
+			if err := printJob(w, np); err != nil {
 				return err
 			}
 		}
-		var only func(string) bool
-		if j.only != nil {
-			only = func(k string) bool { return j.only[k] }
-		}
-		if err := dispatch.Run(ctx, j.prep, j.prep.Job().Instance.Recipients, now, sink, only); err != nil {
-			return err
-		}
-		if !plan.forum.only {
-			if err := printJob(w, j, sink); err != nil {
-				return err
-			}
-		}
-		if in := j.prep.Job().Instance; in.Forum != nil && !plan.forum.skip {
-			if err := printForumPlan(w, j.prep, plan.posted, plan.forum.update); err != nil {
-				return err
-			}
+		if np.Forum != nil {
+			printForumPlan(w, np.NoticePlan)
 		}
 	}
-	if stage != "" {
-		if err := publish(stage, plan.out); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stderr, "wrote the messages to %s\n", plan.out)
+	if out != "" {
+		fmt.Fprintf(env.Stderr, "wrote the messages to %s\n", out)
 	}
 	return nil
 }
 
-func prepareJobs(plan dryRunPlan) ([]job, error) {
-	var jobs []job
-	var invalid []error
-	for _, key := range plan.keys {
-		in := plan.instances.Instances[key]
-		w, _ := plan.schedule.Window(key)
-		notices := plan.notices
-		if notices == nil {
-			notices = w.Notices
-		}
-		for _, n := range notices {
-			if !w.Sends(n) && n != config.Reschedule && n != config.Cancel {
-				return nil, badInput(fmt.Errorf("%s: the window of %s does not send the %s notice (notices = %v)", plan.schedule.File, key, n, w.Notices))
-			}
-			rj := render.Job{Schedule: plan.schedule, Instance: in, Window: w, Notice: n}
-			var only map[string]bool
-			if n == config.Reschedule || n == config.Cancel {
-				c := plan.changes[key]
-				if c == nil {
-					return nil, badInput(fmt.Errorf("%s: nobody was told of a window yet (no announce or reminder sent): a %s notice has nothing to correct", key, n))
-				}
-				rj.Previous, rj.Seq, rj.Sequence, only = &c.Previous, c.Seq, c.Sequence, c.only
-			} else {
-				rj.Sequence = plan.sequences[key]
-			}
-			prep, err := plan.renderer.Prepare(rj)
-			if err != nil {
-				return nil, badInput(err)
-			}
-			c, err := dispatch.TakeCensus(prep, in.Recipients)
-			if err != nil {
-				return nil, err
-			}
-			if len(c.Invalid) > 0 && !plan.skipInvalid {
-				invalid = append(invalid, &dispatch.InvalidError{Rows: c.Invalid})
-			}
-			jobs = append(jobs, job{prep: prep, census: c, only: only})
-			if len(c.Invalid) > 0 {
-				break // one census per recipients file is enough to report its rows
-			}
-		}
-	}
-	if len(invalid) > 0 {
-		return nil, errors.Join(append(invalid, errors.New("(fix the rows, or pass --skip-invalid to send to the others)"))...)
-	}
-	return jobs, nil
-}
-
-// previewSink keeps the first message of each locale and, with a directory,
-// writes every message there as the exact bytes a send would transmit.
-type previewSink struct {
-	dir     string
-	n       int
-	samples map[string]*dispatch.Delivery
-}
-
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9@._+-]`)
-
-func (s *previewSink) Deliver(_ context.Context, d *dispatch.Delivery) error {
-	s.n++
-	if _, ok := s.samples[d.Message.Locale]; !ok {
-		s.samples[d.Message.Locale] = d
-	}
-	if s.dir == "" {
-		return nil
-	}
-	name := fmt.Sprintf("%06d-%s.eml", d.Message.Recipient.Line, unsafeName.ReplaceAllString(d.Message.Recipient.Email, "_"))
-	var b bytes.Buffer
-	if _, err := d.Msg.WriteTo(&b); err != nil {
-		return fmt.Errorf("write message to %s: %w", d.Message.Recipient.Email, err)
-	}
-	return os.WriteFile(filepath.Join(s.dir, name), b.Bytes(), 0o644)
-}
-
-// writeForum writes the forum copy in the instance's default language.
-func writeForum(dir string, p *render.Prepared) error {
-	post, err := p.Forum(p.Editions()[0])
-	if err != nil {
-		return badInput(err)
-	}
-	return os.WriteFile(filepath.Join(dir, "forum.md"), []byte(forumFile(post)), 0o644)
-}
-
-func forumFile(p *render.Post) string {
-	return fmt.Sprintf("---\ntitle: %s\nlocale: %s\n---\n%s", p.Title, p.Locale, p.Markdown)
-}
-
-// stageDir makes a sibling of out to write into; publish renames it into
-// place, so a run that fails leaves no half-written output behind.
-func stageDir(out string) (string, error) {
-	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
-		return "", usageError("--out %s: directory is not empty", out)
-	}
-	parent := filepath.Dir(filepath.Clean(out))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
-	}
-	return os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
-}
-
-func publish(stage, out string) error {
-	if err := os.Remove(out); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return os.Rename(stage, out)
-}
-
-func printJob(w io.Writer, j job, s *previewSink) error {
-	job := j.prep.Job()
+func printJob(w io.Writer, np *dispatch.NoticePreview) error {
+	job := np.Job()
 	in, win := job.Instance, job.Window
-	c := j.census
+	c := np.Census
 	fmt.Fprintf(w, "=== %s (%s) · %s notice · campaign %s, release %s\n", in.Key, in.Name, job.Notice, job.Schedule.Campaign, job.Schedule.Release)
 	fmt.Fprintf(w, "window:     %s\n", windowLine(win, in))
 	fmt.Fprintf(w, "recipients: %d from %s", c.Total, in.Recipients)
@@ -230,19 +54,19 @@ func printJob(w io.Writer, j job, s *previewSink) error {
 		fmt.Fprintf(w, ", %d invalid rows skipped", len(c.Invalid))
 	}
 	fmt.Fprintln(w)
-	for _, ed := range j.prep.Editions() {
+	for _, ed := range np.Prepared.Editions() {
 		fmt.Fprintf(w, "  %-6s %5d  %s\n", ed.Locale(), c.PerLocale[ed.Locale()], ed.Subject())
 	}
 	for _, fb := range []render.Fallback{render.NoLocale, render.NotOffered} {
 		if n := c.Fallback[fb]; n > 0 {
-			fmt.Fprintf(w, "  %d read the default locale %s (%s)\n", n, j.prep.Editions()[0].Locale(), fb)
+			fmt.Fprintf(w, "  %d read the default locale %s (%s)\n", n, np.Prepared.Editions()[0].Locale(), fb)
 		}
 	}
 	for _, bad := range c.Invalid {
 		fmt.Fprintf(w, "  skipped %s\n", bad)
 	}
-	for _, ed := range j.prep.Editions() {
-		d, ok := s.samples[ed.Locale()]
+	for _, ed := range np.Prepared.Editions() {
+		d, ok := np.Samples[ed.Locale()]
 		if !ok {
 			continue // nobody reads this locale
 		}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,145 +103,9 @@ func (d *dueRunner) close() { d.l.Close() }
 
 // runAt does what is due at now.
 func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
-	actions, err := dispatch.DueNow(ctx, d.l, d.inst, d.sched, d.keys, now)
-	if err != nil {
-		return err
-	}
-	forumDue, err := d.forumPending(ctx)
-	if err != nil {
-		return err
-	}
-	if len(actions) == 0 && len(forumDue) == 0 {
-		fmt.Fprintf(d.env.Stderr, "due: nothing to do at %s\n", now.UTC().Format(time.RFC3339))
-		return nil
-	}
-	env := &Env{Stdin: d.env.Stdin, Stdout: d.env.Stdout, Stderr: d.env.Stderr, Getenv: d.env.Getenv, Now: func() time.Time { return now }}
-	var run *sendRun
-	if !d.opts.dryRun {
-		if run, err = newSendRun(ctx, env, d.l, "announce due"); err != nil {
-			return err
-		}
-		defer run.close()
-		// Under the lock, again: another run may have just done it.
-		if actions, err = dispatch.DueNow(ctx, d.l, d.inst, d.sched, d.keys, now); err != nil {
-			return err
-		}
-	}
-	var errs []error
-	failed := false
-	for _, a := range actions {
-		in := d.inst.Instances[a.Instance]
-		local := a.Moment.Due.In(in.Location()).Format("2006-01-02 15:04 MST")
-		switch a.Do {
-		case dispatch.DoExpire:
-			fmt.Fprintf(env.Stdout, "%s %s notice (due %s): expired, not sent: %s\n", a.Instance, a.Key(), local, a.Reason)
-			if !d.opts.dryRun {
-				if err := d.l.RecordNotice(ctx, d.sched.Campaign, a.Key(), a.Instance, ledger.NoticeExpired, a.Reason); err != nil {
-					return err
-				}
-			}
-		case dispatch.DoSend:
-			verb := "sending"
-			if d.opts.dryRun {
-				verb = "would send (dry run)"
-			}
-			fmt.Fprintf(env.Stdout, "%s %s notice (due %s): %s\n", a.Instance, a.Key(), local, verb)
-			if d.opts.dryRun {
-				continue
-			}
-			w, _ := d.sched.Window(a.Instance)
-			rj := render.Job{Schedule: d.sched, Instance: in, Window: w, Notice: a.Moment.Notice}
-			var only map[string]bool
-			if told, _, ok, err := d.l.LastTold(ctx, d.sched.Campaign, a.Instance); err != nil {
-				return err
-			} else if ok {
-				rj.Sequence = told.Sequence // the calendar event readers have
-			}
-			if c := a.Change; c != nil {
-				rj.Previous, rj.Seq, rj.Sequence = &c.Previous, c.Seq, c.Sequence
-				if only, err = d.l.ToldRecipients(ctx, d.sched.Campaign, a.Instance, c.ToldBy); err != nil {
-					return err
-				}
-			}
-			prep, err := d.r.Prepare(rj)
-			if err != nil {
-				errs = append(errs, badInput(err))
-				continue
-			}
-			census, err := dispatch.TakeCensus(prep, in.Recipients)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			// An unattended run sends to the valid rows and lists the rest:
-			// one bad row must not hold back a notice that is due now.
-			f, err := run.send(ctx, job{prep: prep, census: census, only: only})
-			if ctx.Err() != nil {
-				return err
-			}
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s %s notice: %w", a.Instance, a.Key(), err))
-			}
-			failed = failed || f
-			// A change notice's forum copy goes now (the scheduled ones are
-			// posted below, and retried by later runs, from the ledger).
-			if a.Change != nil && in.Forum != nil {
-				if err := run.postForum(ctx, prep, false); err != nil {
-					errs = append(errs, err)
-				}
-			}
-		}
-	}
-	// The forum copy of every notice sent, by this run or an earlier one
-	// whose post failed: email and forum go on independently.
-	if !d.opts.dryRun {
-		if forumDue, err = d.forumPending(ctx); err != nil {
-			return err
-		}
-		for _, k := range forumDue {
-			w, _ := d.sched.Window(k[0])
-			prep, err := d.r.Prepare(render.Job{Schedule: d.sched, Instance: d.inst.Instances[k[0]], Window: w, Notice: config.Notice(k[1])})
-			if err == nil {
-				err = run.postForum(ctx, prep, false)
-			}
-			if err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	if failed {
-		return errors.New("some messages were not delivered (listed above); the next run retries the temporary failures")
-	}
-	return nil
-}
-
-// forumPending lists (instance, notice) pairs whose emails went out and
-// whose forum copy was not posted yet, for instances with a forum.
-func (d *dueRunner) forumPending(ctx context.Context) ([][2]string, error) {
-	outcomes, err := d.l.NoticeOutcomes(ctx, d.sched.Campaign)
-	if err != nil {
-		return nil, err
-	}
-	posted, err := d.l.ForumPosts(ctx, d.sched.Campaign)
-	if err != nil {
-		return nil, err
-	}
-	var out [][2]string
-	for _, key := range d.keys {
-		if d.inst.Instances[key].Forum == nil {
-			continue
-		}
-		for _, n := range config.Notices {
-			k := [2]string{key, string(n)}
-			if r, ok := outcomes[k]; ok && r.State == ledger.NoticeSent {
-				if _, done := posted[k]; !done {
-					out = append(out, k)
-				}
-			}
-		}
-	}
-	return out, nil
+	rep := newReporter(d.env, d.inst, func() time.Time { return now })
+	return dispatch.RunDue(ctx, d.l, dispatch.DueOptions{
+		Instances: d.inst, Schedule: d.sched, Renderer: d.r, Keys: d.keys, Now: now, DryRun: d.opts.dryRun,
+		Exec: dispatch.ExecOptions{Clients: clients(d.env), Report: rep.report, Log: rep.log},
+	})
 }

@@ -3,11 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
-	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/dispatch"
 )
 
 // notifyOptions are the root command's flags: announce one instance's notices.
@@ -107,23 +108,34 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
-	plan := dryRunPlan{
-		instances: inst, schedule: sched, renderer: r, keys: keys, notices: notices,
-		out: opts.out, skipInvalid: opts.skipInvalid, forum: forumFlags{skip: opts.noForum, only: opts.forumOnly, update: opts.update},
-	}
-	if n := notices; len(n) == 1 && (n[0] == config.Reschedule || n[0] == config.Cancel) {
-		if plan.changes, err = loadChanges(ctx, &opts.state, sched, keys, n[0]); err != nil {
+	po := dispatch.PlanOptions{Instances: inst, Schedule: sched, Renderer: r, Keys: keys, Notices: notices, SkipInvalid: opts.skipInvalid,
+		Forum: dispatch.ForumMode{Skip: opts.noForum, Only: opts.forumOnly, Update: opts.update}}
+	if opts.dryRun {
+		// A dry run writes nothing, and creates no ledger where there is none.
+		l, err := opts.state.openExisting(ctx)
+		if err != nil {
 			return err
 		}
+		defer closeLedger(l)
+		p, err := dispatch.PlanNotices(ctx, l, po)
+		if err != nil {
+			return err
+		}
+		return dryRun(ctx, env, p, opts.out)
 	}
-	if plan.posted, plan.sequences, err = readPrior(ctx, &opts.state, sched, keys); err != nil {
+	l, err := opts.state.openCtx(ctx)
+	if err != nil {
 		return err
 	}
-	if opts.dryRun {
-		return dryRun(ctx, env, plan)
+	defer l.Close()
+	p, err := dispatch.PlanNotices(ctx, l, po)
+	if err != nil {
+		return err
 	}
-	return realSend(ctx, env, sendPlan{dryRunPlan: plan, yes: opts.yes}, func() (*ledger.Ledger, error) {
-		return opts.state.openCtx(ctx)
+	rep := newReporter(env, inst, env.Now)
+	return p.Execute(ctx, dispatch.ExecOptions{
+		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),
+		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.report, Log: rep.log,
 	})
 }
 

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/mailer"
 )
 
@@ -24,148 +21,19 @@ import (
 // asked before a real send.
 const confirmAbove = 10
 
-// claimLease bounds how long a claim of a live but unreachable run holds. It
-// exceeds the longest one message can take (attempts × timeout, backoffs).
-const claimLease = 30 * time.Minute
+// claimLease is how long the claims and locks of a run hold (see dispatch).
+const claimLease = dispatch.ClaimLease
 
-type sendPlan struct {
-	dryRunPlan
-	yes bool
-}
-
-// realSend sends the notice of each selected instance over its SMTP server,
-// recording every recipient in the ledger.
-func realSend(ctx context.Context, env *Env, plan sendPlan, openLedger func() (*ledger.Ledger, error)) error {
-	jobs, err := prepareJobs(plan.dryRunPlan)
-	if err != nil {
-		return err
+// clients makes the real SMTP and forum clients of an instance, reading
+// their secrets from the environment or the files the config names.
+func clients(env *Env) dispatch.Clients {
+	return dispatch.Clients{
+		Mailer: func(in *config.Instance) (dispatch.Mailer, error) {
+			newSender, workers, err := newSenderFactory(env, in)
+			return dispatch.Mailer{New: newSender, Workers: workers}, err
+		},
+		Poster: func(in *config.Instance) (dispatch.Poster, error) { return newPoster(env, in) },
 	}
-	// Everything a send needs is checked before anyone is asked or sent to.
-	for _, j := range jobs {
-		in := j.prep.Job().Instance
-		if !plan.forum.only {
-			if _, _, err := newSenderFactory(env, in); err != nil {
-				return err
-			}
-		}
-		if !plan.forum.skip {
-			if plan.forum.only && in.Forum == nil {
-				return badInput(fmt.Errorf("--forum-only: instance %s has no [instances.%s.forum] section", in.Key, in.Key))
-			}
-			if _, err := newPoster(env, in); err != nil {
-				return err
-			}
-		}
-	}
-	l, err := openLedger()
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	r, err := newSendRun(ctx, env, l, "announce --instance "+strings.Join(plan.keys, ",")+" --notice "+string(plan.notices[0]))
-	if err != nil {
-		return err
-	}
-	defer r.close()
-	if !plan.forum.only {
-		if err := confirm(ctx, env, plan, jobs, l); err != nil {
-			return err
-		}
-	}
-	failed := false
-	var forumErrs []error
-	for _, j := range jobs {
-		if !plan.forum.only {
-			f, err := r.send(ctx, j)
-			if err != nil {
-				return err
-			}
-			failed = failed || f
-		}
-		// Email and forum are independent: one failing neither undoes nor
-		// blocks the other; both are reported.
-		if !plan.forum.skip {
-			if err := r.postForum(ctx, j.prep, plan.forum.update); err != nil {
-				forumErrs = append(forumErrs, err)
-			}
-		}
-	}
-	if failed {
-		forumErrs = append(forumErrs, errors.New("some messages were not delivered (listed above with the server's reply)"))
-	}
-	return errors.Join(forumErrs...)
-}
-
-// sendRun is one run that sends: it holds the lock, so overlapping runs (cron
-// and a person, or two cron runs) never both send.
-type sendRun struct {
-	env   *Env
-	l     *ledger.Ledger
-	owner ledger.Owner
-	lock  *ledger.Lock
-	log   *slog.Logger
-}
-
-func newSendRun(ctx context.Context, env *Env, l *ledger.Ledger, command string) (*sendRun, error) {
-	owner, err := ledger.NewOwner(claimLease)
-	if err != nil {
-		return nil, err
-	}
-	lock, err := l.AcquireLock(ctx, "send", command, owner)
-	if err != nil {
-		return nil, err
-	}
-	return &sendRun{env: env, l: l, owner: owner, lock: lock, log: slog.New(slog.NewTextHandler(env.Stderr, nil))}, nil
-}
-
-func (r *sendRun) close() { r.lock.Release() }
-
-// send delivers one prepared notice and, when nothing is left to retry,
-// records the notice as sent so that "due" does not send it again. It
-// reports whether any message failed.
-func (r *sendRun) send(ctx context.Context, j job) (bool, error) {
-	job := j.prep.Job()
-	in := job.Instance
-	newSender, workers, err := newSenderFactory(r.env, in)
-	if err != nil {
-		return false, err
-	}
-	pr := newProgress(r.env.Stderr, isTerminal(r.env.Stderr), j.census.Total, in.Key, string(job.Notice), r.log, r.env.Now)
-	var only func(string) bool
-	if j.only != nil {
-		only = func(k string) bool { return j.only[k] }
-	}
-	sum, err := dispatch.Send(ctx, j.prep, in.Recipients, dispatch.SendOptions{
-		Ledger: r.l, Owner: r.owner, Workers: workers, NewSender: newSender, Only: only,
-		Server:       fmt.Sprintf("%s:%d", in.SMTP.Host, in.SMTP.Port),
-		EnvelopeFrom: in.SMTP.ReturnPath, Now: r.env.Now(), Progress: pr.add, Log: r.log,
-	})
-	pr.finish()
-	if sum != nil {
-		printSummary(r.env.Stdout, in.Key, string(job.Notice), j.census.Total, sum)
-	}
-	if errors.Is(err, context.Canceled) {
-		return true, fmt.Errorf("interrupted: the messages in flight were finished and recorded; run the same command again to send the rest")
-	}
-	if err != nil {
-		return true, err
-	}
-	if sum.Counts[dispatch.FailedTemp]+sum.Counts[dispatch.ElsewhereBusy] == 0 {
-		detail := fmt.Sprintf("%d sent, %d already sent, %d suppressed, %d failed permanently",
-			sum.Counts[dispatch.Sent], sum.Counts[dispatch.AlreadySent], sum.Counts[dispatch.Suppressed], sum.Counts[dispatch.FailedPerm])
-		if err := r.l.RecordNotice(ctx, job.Schedule.Campaign, job.Key(), in.Key, ledger.NoticeSent, detail); err != nil {
-			return true, err
-		}
-		// What readers now know of the window, to tell them if it changes.
-		if job.Notice == config.Announce || job.Notice == config.Reminder || job.Notice == config.Reschedule {
-			w := job.Window
-			if err := r.l.RecordTold(ctx, job.Schedule.Campaign, in.Key, ledger.Told{Notice: job.Key(),
-				Start: w.Begin(), End: w.End(), Latest: w.LatestEnd(), Sequence: job.Sequence}); err != nil {
-				return true, err
-			}
-		}
-	}
-	return sum.Failed(), nil
 }
 
 // newSenderFactory resolves an instance's SMTP settings and secret once and
@@ -200,39 +68,86 @@ func newSenderFactory(env *Env, in *config.Instance) (func() dispatch.Sender, in
 	}, s.Connections, nil
 }
 
-// confirm asks a person at a terminal before a send to more than a few
+// confirmer asks a person at a terminal before a send to more than a few
 // recipients; without a terminal it refuses unless --yes.
-func confirm(ctx context.Context, env *Env, plan sendPlan, jobs []job, l *ledger.Ledger) error {
-	total := 0
-	var b strings.Builder
-	for _, j := range jobs {
-		job := j.prep.Job()
-		c, err := l.Counts(ctx, ledger.Scope{Campaign: job.Schedule.Campaign, Notice: string(job.Notice), Instance: job.Instance.Key})
-		if err != nil {
-			return err
+func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
+	return func(p *dispatch.Plan) error {
+		total := 0
+		var b strings.Builder
+		for _, np := range p.Notices {
+			job := np.Job()
+			total += np.Census.Total - np.AlreadySent
+			fmt.Fprintf(&b, "  %s %s notice: %d recipients (%d already sent), window %s\n",
+				job.Instance.Key, job.Notice, np.Census.Total, np.AlreadySent, windowLine(job.Window, job.Instance))
 		}
-		total += j.census.Total - c.Sent
-		fmt.Fprintf(&b, "  %s %s notice: %d recipients (%d already sent), window %s\n",
-			job.Instance.Key, job.Notice, j.census.Total, c.Sent, windowLine(job.Window, job.Instance))
-	}
-	if plan.yes || total <= confirmAbove {
+		if yes || total <= confirmAbove {
+			return nil
+		}
+		f, ok := env.Stdin.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			return usageError("a real send to %d recipients needs confirmation: run it at a terminal, or pass --yes\n%s", total, strings.TrimRight(b.String(), "\n"))
+		}
+		fmt.Fprintf(env.Stderr, "About to send:\n%sSend %d messages? [y/N] ", b.String(), total)
+		line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			return usageError("not confirmed: nothing sent")
+		}
 		return nil
 	}
-	f, ok := env.Stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return usageError("a real send to %d recipients needs confirmation: run it at a terminal, or pass --yes\n%s", total, strings.TrimRight(b.String(), "\n"))
-	}
-	fmt.Fprintf(env.Stderr, "About to send:\n%sSend %d messages? [y/N] ", b.String(), total)
-	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-		return usageError("not confirmed: nothing sent")
-	}
-	return nil
 }
 
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// reporter prints what a send or due run reports: progress to stderr, the
+// summaries and forum results to stdout.
+type reporter struct {
+	env  *Env
+	inst *config.Instances
+	now  func() time.Time
+	log  *slog.Logger
+	pr   *progress // of the notice being sent
+}
+
+func newReporter(env *Env, inst *config.Instances, now func() time.Time) *reporter {
+	return &reporter{env: env, inst: inst, now: now, log: slog.New(slog.NewTextHandler(env.Stderr, nil))}
+}
+
+// report is called from the workers at once for Progressed events only;
+// the progress counts under its own lock.
+func (r *reporter) report(e dispatch.Event) {
+	w := r.env.Stdout
+	switch e := e.(type) {
+	case dispatch.SendStarted:
+		job := e.Notice.Job()
+		r.pr = newProgress(r.env.Stderr, isTerminal(r.env.Stderr), e.Notice.Census.Total, job.Instance.Key, string(job.Notice), r.log, r.now)
+	case dispatch.Progressed:
+		r.pr.add(e.Outcome)
+	case dispatch.SendFinished:
+		r.pr.finish()
+		if e.Summary != nil {
+			job := e.Notice.Job()
+			printSummary(w, job.Instance.Key, string(job.Notice), e.Notice.Census.Total, e.Summary)
+		}
+	case dispatch.ForumPosted:
+		fmt.Fprintf(w, "%s %s notice: forum: %s %s\n", e.Instance, e.Notice, forumDid[e.Result.Action], e.Result.URL)
+	case dispatch.NothingDue:
+		fmt.Fprintf(r.env.Stderr, "due: nothing to do at %s\n", e.At.UTC().Format(time.RFC3339))
+	case dispatch.DueExpired:
+		fmt.Fprintf(w, "%s %s notice (due %s): expired, not sent: %s\n", e.Action.Instance, e.Action.Key(), r.dueLocal(e.Action), e.Action.Reason)
+	case dispatch.DueSending:
+		verb := "sending"
+		if e.DryRun {
+			verb = "would send (dry run)"
+		}
+		fmt.Fprintf(w, "%s %s notice (due %s): %s\n", e.Action.Instance, e.Action.Key(), r.dueLocal(e.Action), verb)
+	}
+}
+
+func (r *reporter) dueLocal(a dispatch.Action) string {
+	return a.Moment.Due.In(r.inst.Instances[a.Instance].Location()).Format("2006-01-02 15:04 MST")
 }
 
 func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.Summary) {

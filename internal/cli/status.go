@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/openfoodfoundation/announce/internal/ledger"
-	"github.com/openfoodfoundation/announce/internal/timing"
+	"github.com/openfoodfoundation/announce/internal/dispatch"
 )
 
 type statusOptions struct {
@@ -40,22 +38,6 @@ recipients sent, failed, suppressed and pending, from the ledger (--state).
 	return cmd
 }
 
-// noticeStatus is one line of status; its JSON is the --format json output.
-type noticeStatus struct {
-	Instance   string    `json:"instance"`
-	Notice     string    `json:"notice"`
-	DueLocal   string    `json:"due_local"`
-	DueUTC     time.Time `json:"due_utc"`
-	ValidUntil time.Time `json:"valid_until_utc"`
-	State      string    `json:"state"`
-	Detail     string    `json:"detail,omitempty"`
-	Sent       int       `json:"sent"`
-	Failed     int       `json:"failed"`
-	Suppressed int       `json:"suppressed"`
-	Pending    int       `json:"pending"`
-	ForumURL   string    `json:"forum_url,omitempty"`
-}
-
 func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 	if opts.format != "text" && opts.format != "json" {
 		return usageError("--format %q: want text or json", opts.format)
@@ -77,42 +59,9 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 		return err
 	}
 	defer l.Close()
-	outcomes, err := l.NoticeOutcomes(ctx, sched.Campaign)
+	rows, err := dispatch.Status(ctx, l, inst, sched, keys, now)
 	if err != nil {
 		return err
-	}
-	posted, err := l.ForumPosts(ctx, sched.Campaign)
-	if err != nil {
-		return err
-	}
-	var rows []noticeStatus
-	for _, key := range keys {
-		in := inst.Instances[key]
-		w, _ := sched.Window(key)
-		for _, m := range timing.Moments(in, w, sched) {
-			c, err := l.Counts(ctx, ledger.Scope{Campaign: sched.Campaign, Notice: string(m.Notice), Instance: key})
-			if err != nil {
-				return err
-			}
-			st := noticeStatus{
-				Instance: key, Notice: string(m.Notice),
-				DueLocal: m.Due.In(in.Location()).Format("Mon 2006-01-02 15:04 MST"), DueUTC: m.Due.UTC(), ValidUntil: m.Until.UTC(),
-				Sent: c.Sent, Failed: c.FailedTemp + c.FailedPerm, Suppressed: c.Suppressed, Pending: c.Pending + c.Sending,
-			}
-			st.ForumURL = posted[[2]string{key, string(m.Notice)}].URL
-			rec, done := outcomes[[2]string{key, string(m.Notice)}]
-			switch {
-			case done:
-				st.State, st.Detail = rec.State, rec.Detail
-			case c.Sending > 0:
-				st.State = "sending"
-			case c.FailedTemp > 0:
-				st.State = "failed"
-			default:
-				st.State = string(m.At(now))
-			}
-			rows = append(rows, st)
-		}
 	}
 	if opts.format == "json" {
 		enc := json.NewEncoder(env.Stdout)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
 )
 
@@ -18,9 +19,9 @@ func TestStatus(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("status: exit %d: %s", code, stderr)
 	}
-	got := map[string]noticeStatus{}
+	got := map[string]dispatch.NoticeStatus{}
 	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
-		var s noticeStatus
+		var s dispatch.NoticeStatus
 		if err := json.Unmarshal([]byte(line), &s); err != nil {
 			t.Fatalf("status line %q: %v", line, err)
 		}

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/mail"
+	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
@@ -26,6 +28,27 @@ func (s *stateFlag) openCtx(ctx context.Context) (*ledger.Ledger, error) {
 		return nil, err
 	}
 	return ledger.Open(ctx, p)
+}
+
+// openExisting opens the ledger only when it exists: nil, and no file
+// created, when there is none (what a dry run reads). One that exists but
+// cannot be read is an error, not an empty past.
+func (s *stateFlag) openExisting(ctx context.Context) (*ledger.Ledger, error) {
+	p, err := s.resolve()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return ledger.Open(ctx, p)
+}
+
+// closeLedger closes l if it is open.
+func closeLedger(l *ledger.Ledger) {
+	if l != nil {
+		l.Close()
+	}
 }
 
 // resolve returns the ledger's path: --state, or the default.
@@ -51,23 +74,15 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 			if reason == "" {
 				return usageError("suppress add: --reason is required")
 			}
-			for _, a := range args {
-				if addr, err := mail.ParseAddress(a); err != nil || addr.Address != a {
-					return usageError("suppress add: %q is not a bare email address", a)
-				}
+			if err := dispatch.CheckAddresses(args); err != nil {
+				return usageError("suppress add: %v", err)
 			}
 			l, err := state.open(cmd)
 			if err != nil {
 				return err
 			}
 			defer l.Close()
-			for _, a := range args {
-				if err := l.Suppress(cmd.Context(), a, reason, "operator"); err != nil {
-					return err
-				}
-				fmt.Fprintf(env.Stderr, "suppressed %s\n", a)
-			}
-			return nil
+			return dispatch.Suppress(cmd.Context(), l, args, reason, func(a string) { fmt.Fprintf(env.Stderr, "suppressed %s\n", a) })
 		},
 	}
 	add.Flags().StringVar(&reason, "reason", "", "why (kept with the address)")
@@ -81,13 +96,7 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 				return err
 			}
 			defer l.Close()
-			for _, a := range args {
-				if err := l.Unsuppress(cmd.Context(), a); err != nil {
-					return err
-				}
-				fmt.Fprintf(env.Stderr, "unsuppressed %s\n", a)
-			}
-			return nil
+			return dispatch.Unsuppress(cmd.Context(), l, args, func(a string) { fmt.Fprintf(env.Stderr, "unsuppressed %s\n", a) })
 		},
 	}
 	list := &cobra.Command{
@@ -100,7 +109,7 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 				return err
 			}
 			defer l.Close()
-			ss, err := l.Suppressions(cmd.Context())
+			ss, err := dispatch.Suppressions(cmd.Context(), l)
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,20 @@
-// Package dispatch drives one notice of one instance through its recipients:
-// it reads the list, renders each message, builds the MIME bytes and hands
-// them to a Sink — a directory for a dry run, an SMTP server for a real send.
-// Both go through Run, so a dry run shows exactly what a send would send.
+// Package dispatch owns the notice: which notices a run sends, to whom, and
+// what sending them means.
+//
+// PlanNotices works a run out from the files and the ledger (read only):
+// each notice prepared, its census, the audience of a reschedule or cancel
+// (who was told), its forum copy and what posting it would do. The dry run
+// is that plan previewed (Plan.Preview: every message built, the bytes a
+// send would put on the wire written with --out); the send is that plan
+// carried out (Plan.Execute: the run lock, every recipient recorded, the
+// notice's outcome and the window its readers were told recorded). RunDue
+// does the same for every notice whose moment came, and reports events to a
+// callback. Status and the suppression list are read and changed here too,
+// so that the CLI calls no ledger method itself.
+//
+// Underneath, Run and Send drive one notice through its recipients: read the
+// list, render each message, build the MIME bytes and hand them to a Sink —
+// a directory for a dry run, an SMTP server for a real send.
 package dispatch
 
 import (

@@ -83,7 +83,7 @@ func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *co
 		}
 		switch {
 		case wasTold && w.Cancelled:
-			if _, done := outcomes[[2]string{key, string(config.Cancel)}]; !done {
+			if _, done := outcomes[ledger.NoticeKey{Instance: key, Notice: string(config.Cancel)}]; !done {
 				a, err := changeAction(ctx, l, s.Campaign, key, config.Cancel, now, told.Latest)
 				if err != nil {
 					return nil, err
@@ -95,13 +95,13 @@ func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *co
 			if err != nil {
 				return nil, err
 			}
-			if _, done := outcomes[[2]string{key, a.Key()}]; !done {
+			if _, done := outcomes[ledger.NoticeKey{Instance: key, Notice: a.Key()}]; !done {
 				out = append(out, a)
 			}
 		}
 		ms := timing.Moments(inst.Instances[key], w, s)
 		for i, m := range ms {
-			if _, done := outcomes[[2]string{key, string(m.Notice)}]; done {
+			if _, done := outcomes[ledger.NoticeKey{Instance: key, Notice: string(m.Notice)}]; done {
 				continue
 			}
 			if w.Cancelled {
@@ -110,7 +110,7 @@ func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *co
 			}
 			later := ""
 			for _, n := range ms[i+1:] {
-				if r, ok := outcomes[[2]string{key, string(n.Notice)}]; ok && r.State == ledger.NoticeSent {
+				if r, ok := outcomes[ledger.NoticeKey{Instance: key, Notice: string(n.Notice)}]; ok && r.State == ledger.NoticeSent {
 					later = string(n.Notice)
 				}
 			}

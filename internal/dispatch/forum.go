@@ -39,6 +39,13 @@ const (
 type ForumCopy struct {
 	Title, Markdown, Hash string
 	ExternalID            string
+	Locales               []string // of the editions in it, the default first
+}
+
+// File is the copy as the dry run writes it (forum.md): a front matter with
+// the title and locales, then the Markdown a send posts.
+func (c *ForumCopy) File() []byte {
+	return []byte(fmt.Sprintf("---\ntitle: %s\nlocale: %s\n---\n%s", c.Title, strings.Join(c.Locales, ", "), c.Markdown))
 }
 
 // RenderForum renders the forum copy: the instance's default locale, or all
@@ -50,8 +57,9 @@ func RenderForum(p *render.Prepared) (*ForumCopy, error) {
 		eds = eds[:1]
 	}
 	var title string
-	var parts []string
+	var parts, locales []string
 	for _, ed := range eds {
+		locales = append(locales, ed.Locale())
 		post, err := p.Forum(ed)
 		if err != nil {
 			return nil, err
@@ -64,13 +72,13 @@ func RenderForum(p *render.Prepared) (*ForumCopy, error) {
 	md := strings.Join(parts, "\n\n---\n\n") + "\n"
 	h := sha256.Sum256([]byte(forum.NormalizeRaw(md)))
 	return &ForumCopy{Title: title, Markdown: md, Hash: hex.EncodeToString(h[:]),
-		ExternalID: forum.ExternalID(job.Schedule.Campaign, job.Instance.Key)}, nil
+		ExternalID: forum.ExternalID(job.Schedule.Campaign, job.Instance.Key), Locales: locales}, nil
 }
 
 // PlanForum says what posting would do, from the ledger alone (no network):
 // the dry run shows it.
-func PlanForum(job render.Job, c *ForumCopy, posted map[[2]string]ledger.ForumPost, update bool) ForumAction {
-	rec, ok := posted[[2]string{job.Instance.Key, job.Key()}]
+func PlanForum(job render.Job, c *ForumCopy, posted map[ledger.NoticeKey]ledger.ForumPost, update bool) ForumAction {
+	rec, ok := posted[noticeKey(job)]
 	switch {
 	case ok && rec.Hash == c.Hash:
 		return ForumNothing
@@ -103,7 +111,7 @@ func PostForum(ctx context.Context, l *ledger.Ledger, poster Poster, p *render.P
 		return ForumResult{}, err
 	}
 	action := PlanForum(job, c, posted, update)
-	rec := posted[[2]string{job.Instance.Key, job.Key()}]
+	rec := posted[noticeKey(job)]
 	var post *forum.Post
 	switch action {
 	case ForumNothing, ForumChanged:
@@ -114,7 +122,7 @@ func PostForum(ctx context.Context, l *ledger.Ledger, poster Poster, p *render.P
 		post, _, err = poster.EnsureTopic(ctx, c.Title, c.Markdown, c.ExternalID)
 	case ForumReply:
 		topicID := 0
-		if a, ok := posted[[2]string{job.Instance.Key, string(config.Announce)}]; ok {
+		if a, ok := posted[ledger.NoticeKey{Instance: job.Instance.Key, Notice: string(config.Announce)}]; ok {
 			topicID = a.TopicID
 		} else {
 			t, terr := poster.TopicByExternalID(ctx, c.ExternalID)

@@ -30,13 +30,13 @@ ON CONFLICT (campaign, notice, instance) DO UPDATE SET topic_id = excluded.topic
 
 // ForumPosts returns the recorded forum posts of a campaign, keyed by
 // instance and notice.
-func (l *Ledger) ForumPosts(ctx context.Context, campaign string) (map[[2]string]ForumPost, error) {
+func (l *Ledger) ForumPosts(ctx context.Context, campaign string) (map[NoticeKey]ForumPost, error) {
 	rows, err := l.db.QueryContext(ctx, `SELECT notice, instance, topic_id, post_id, url, hash, at FROM forum_posts WHERE campaign = ?1`, campaign)
 	if err != nil {
 		return nil, fmt.Errorf("read forum posts of %s: %w", campaign, err)
 	}
 	defer rows.Close()
-	out := map[[2]string]ForumPost{}
+	out := map[NoticeKey]ForumPost{}
 	for rows.Next() {
 		p := ForumPost{Campaign: campaign}
 		var at int64
@@ -44,7 +44,7 @@ func (l *Ledger) ForumPosts(ctx context.Context, campaign string) (map[[2]string
 			return nil, fmt.Errorf("read forum posts of %s: %w", campaign, err)
 		}
 		p.At = time.UnixMilli(at)
-		out[[2]string{p.Instance, p.Notice}] = p
+		out[NoticeKey{p.Instance, p.Notice}] = p
 	}
 	return out, rows.Err()
 }

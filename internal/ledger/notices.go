@@ -14,6 +14,11 @@ const (
 	NoticeExpired = "expired" // its moment passed while nothing ran; skipped
 )
 
+// NoticeKey names one notice of one instance within a campaign: the key of
+// NoticeOutcomes and ForumPosts. Notice is the ledger's name of the notice
+// ("announce", "reschedule-2").
+type NoticeKey struct{ Instance, Notice string }
+
 // NoticeRecord is the recorded outcome of one notice of one instance.
 type NoticeRecord struct {
 	Campaign, Notice, Instance string
@@ -56,13 +61,13 @@ func (l *Ledger) NoticeOutcome(ctx context.Context, campaign, notice, instance s
 
 // NoticeOutcomes returns every recorded notice outcome of a campaign, keyed
 // by instance and notice: one query for a whole `announce due` run.
-func (l *Ledger) NoticeOutcomes(ctx context.Context, campaign string) (map[[2]string]NoticeRecord, error) {
+func (l *Ledger) NoticeOutcomes(ctx context.Context, campaign string) (map[NoticeKey]NoticeRecord, error) {
 	rows, err := l.db.QueryContext(ctx, `SELECT notice, instance, state, detail, at FROM notices WHERE campaign = ?1`, campaign)
 	if err != nil {
 		return nil, fmt.Errorf("read notices of %s: %w", campaign, err)
 	}
 	defer rows.Close()
-	out := map[[2]string]NoticeRecord{}
+	out := map[NoticeKey]NoticeRecord{}
 	for rows.Next() {
 		r := NoticeRecord{Campaign: campaign}
 		var at int64
@@ -70,7 +75,7 @@ func (l *Ledger) NoticeOutcomes(ctx context.Context, campaign string) (map[[2]st
 			return nil, fmt.Errorf("read notices of %s: %w", campaign, err)
 		}
 		r.At = time.UnixMilli(at)
-		out[[2]string{r.Instance, r.Notice}] = r
+		out[NoticeKey{r.Instance, r.Notice}] = r
 	}
 	return out, rows.Err()
 }
