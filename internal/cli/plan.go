@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -109,24 +108,7 @@ func runPlan(_ context.Context, env *Env, opts *planOptions) error {
 		return nil
 	}
 	// stderr lists the errors ("file:line: rule: why (suggest …)"); exit 1.
-	return &planFailed{problems: problems(p)}
-}
-
-// planProblem is a broken rule, located at the window's start in the
-// schedule. It is not config.ErrInvalid: the files are valid, the plan is not.
-type planProblem struct {
-	file string
-	line int
-	rule plan.Rule
-	msg  string
-}
-
-func (p *planProblem) Error() string {
-	loc := p.file
-	if p.line > 0 {
-		loc = fmt.Sprintf("%s:%d", p.file, p.line)
-	}
-	return fmt.Sprintf("%s: %s: %s", loc, p.rule, p.msg)
+	return &planFailed{problems: p.Problems()}
 }
 
 // planFailed is a plan that breaks a rule with severity error: a failure of
@@ -136,30 +118,8 @@ type planFailed struct{ problems []error }
 func (e *planFailed) Error() string   { return errors.Join(e.problems...).Error() }
 func (e *planFailed) Unwrap() []error { return e.problems }
 
-// planProblems checks every window of the schedule as at now and returns
-// one error per broken rule of severity error, as
-// "schedule-file:line: rule: why (suggest start = …)". Warnings are left
-// out: they are for `announce plan` to show, not for `check` to fail on.
+// planProblems checks every window of the schedule as at now: one error per
+// broken rule of severity error (see plan.Plan.Problems).
 func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
-	return problems(plan.Make(inst, sched, plan.Options{Now: now}))
-}
-
-func problems(p *plan.Plan) []error {
-	var out []error
-	for _, w := range p.Windows {
-		for _, f := range w.Findings {
-			if f.Severity != plan.Error {
-				continue
-			}
-			msg := f.Why
-			switch {
-			case w.Suggestion != nil:
-				msg += " (suggest " + w.Describe(w.Suggestion) + ")"
-			case !w.Passed:
-				msg += fmt.Sprintf(" (no slot of the same length breaks no rule within %d days)", int(plan.Horizon/(24*time.Hour)))
-			}
-			out = append(out, &planProblem{file: p.ScheduleFile, line: p.Line(w), rule: f.Rule, msg: msg})
-		}
-	}
-	return out
+	return plan.Make(inst, sched, plan.Options{Now: now}).Problems()
 }
