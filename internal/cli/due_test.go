@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
+	"github.com/openfoodfoundation/announce/internal/msgid"
 	"github.com/openfoodfoundation/announce/internal/timing"
 )
 
@@ -55,8 +55,6 @@ type received struct {
 	date                 time.Time
 }
 
-var msgIDRE = regexp.MustCompile(`<[a-z0-9_-]+\.([a-z]+)\.([a-z0-9_-]+)\.[0-9a-f]+@`)
-
 func receivedMessages(t *testing.T, srv *mailertest.Server) []received {
 	t.Helper()
 	var out []received
@@ -65,12 +63,12 @@ func receivedMessages(t *testing.T, srv *mailertest.Server) []received {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id := msgIDRE.FindStringSubmatch(msg.Header.Get("Message-Id"))
+		id, ok := msgid.Parse(msg.Header.Get("Message-Id"))
 		date, err := msg.Header.Date()
-		if id == nil || err != nil {
+		if !ok || err != nil {
 			t.Fatalf("message without our Message-ID or Date: %q %v", msg.Header.Get("Message-Id"), err)
 		}
-		out = append(out, received{instance: id[2], notice: id[1], to: strings.ToLower(m.To[0]), date: date})
+		out = append(out, received{instance: id.Instance, notice: id.Notice, to: strings.ToLower(m.To[0]), date: date})
 	}
 	return out
 }

@@ -28,6 +28,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/openfoodfoundation/announce/internal/mailer"
+	"github.com/openfoodfoundation/announce/internal/msgid"
 	"github.com/openfoodfoundation/announce/internal/recipients"
 	"github.com/openfoodfoundation/announce/internal/render"
 )
@@ -154,14 +155,9 @@ func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now
 	return e, nil
 }
 
-// messageID is the notice's Message-ID for a recipient. The notice part stays
-// the plain notice name (what inbox matching parses); a second reschedule
-// differs through the hashed part.
+// messageID is the notice's Message-ID for a recipient.
 func messageID(job render.Job, recipientKey, domain string) string {
-	if job.Seq > 0 {
-		recipientKey = fmt.Sprintf("%s#%d", recipientKey, job.Seq)
-	}
-	return mailer.MessageID(job.Schedule.Campaign, string(job.Notice), job.Instance.Key, recipientKey, domain)
+	return msgid.Make(msgid.Ref{Campaign: job.Schedule.Campaign, Notice: string(job.Notice), Instance: job.Instance.Key}, recipientKey, job.Seq, domain)
 }
 
 // eachRecipient streams the file, calling fn with each row or its error.

@@ -2,57 +2,21 @@ package inbox
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/openfoodfoundation/announce/internal/msgid"
 )
 
-// notices are the notice names ParseMessageID accepts: the four sent today
-// and the two the planner will send.
-var notices = []string{"announce", "reminder", "start", "done", "reschedule", "cancel"}
+// notices are the notice names ParseMessageID accepts.
+var notices = msgid.Notices
 
 // ParseMessageID tells campaign, notice and instance from one of our
-// Message-IDs, with or without angle brackets; ok is false for any other.
-// Ours are what mailer.MessageID makes, campaign.notice.instance.hash@domain:
-// campaign and instance are lower-case letters, digits, - and _ (config
-// refuses anything else, and never a dot), notice is announce, reminder,
-// start, done, reschedule or cancel, and hash is hex. It is parsed by hand: it runs on every candidate found in a bounce,
-// and a pattern with counted repetitions costs too much on hostile text.
+// Message-IDs, with or without angle brackets; ok is false for any other
+// (package msgid alone makes and reads them).
 func ParseMessageID(id string) (r Ref, ok bool) {
-	id = strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>"))
-	local, domain, found := strings.Cut(id, "@")
-	if !found || len(local) > 256 || domain == "" || len(domain) > 253 || !validDomain(domain) {
-		return Ref{}, false
-	}
-	parts := strings.Split(local, ".")
-	if len(parts) != 4 || !isKey(parts[0]) || !slices.Contains(notices, parts[1]) || !isKey(parts[2]) || !isHex(parts[3]) {
-		return Ref{}, false
-	}
-	return Ref{Campaign: parts[0], Notice: parts[1], Instance: parts[2]}, true
-}
-
-func isKey(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isKeyByte(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHex(s string) bool {
-	if len(s) < 8 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
-			return false
-		}
-	}
-	return true
+	m, ok := msgid.Parse(id)
+	return Ref{Campaign: m.Campaign, Notice: m.Notice, Instance: m.Instance}, ok
 }
 
 // Matcher knows what was sent: the subject of each notice in each language,

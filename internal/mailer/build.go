@@ -12,6 +12,8 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/openfoodfoundation/announce/internal/msgid"
 )
 
 // Email is everything one message needs.
@@ -106,12 +108,10 @@ func Build(e *Email) (*gomail.Msg, error) {
 	return m, nil
 }
 
-// MessageID derives a stable Message-ID: a rerun after a crash resends with the
-// same id, so receivers (and our inbox matching) can tell. The recipient is
-// hashed so the id does not spread their address.
+// MessageID is a notice's stable Message-ID (see package msgid, which alone
+// makes and reads them).
 func MessageID(campaign, notice, instance, recipientKey, domain string) string {
-	h := sha256.Sum256([]byte(recipientKey))
-	return fmt.Sprintf("%s.%s.%s.%s@%s", campaign, notice, instance, hex.EncodeToString(h[:10]), domain)
+	return msgid.Make(msgid.Ref{Campaign: campaign, Notice: notice, Instance: instance}, recipientKey, 0, domain)
 }
 
 // boundary derives the MIME boundary from the Message-ID, so it is stable for a
