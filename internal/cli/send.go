@@ -43,8 +43,9 @@ func newSenderFactory(env *Env, in *config.Instance) (func() dispatch.Sender, in
 	if s == nil {
 		return nil, 0, badInput(fmt.Errorf("instance %s has no [instances.%s.smtp] section: it cannot send", in.Key, in.Key))
 	}
-	cfg := mailer.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth, Username: s.Username, HELO: s.HELO, Timeout: s.Timeout.Duration}
-	if s.Auth != "" && s.Auth != "none" {
+	// Validated with the config (config.SMTP.validateServer asks the mailer).
+	cfg := s.MailerConfig()
+	if cfg.Auth != "none" {
 		pw, err := resolveSecret(env, fmt.Sprintf("instance %s smtp password", in.Key), s.Password())
 		if err != nil {
 			return nil, 0, err
@@ -57,9 +58,6 @@ func newSenderFactory(env *Env, in *config.Instance) (func() dispatch.Sender, in
 			return nil, 0, badInput(fmt.Errorf("instance %s smtp ca_file: %w", in.Key, err))
 		}
 		cfg.RootCAs = pool
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, 0, badInput(fmt.Errorf("instance %s smtp: %w", in.Key, err))
 	}
 	limiter := mailer.NewLimiter(s.RatePerSecond, s.RatePerHour)
 	retry := mailer.RetryPolicy{Attempts: s.Attempts, Base: 500 * time.Millisecond, Max: 30 * time.Second}

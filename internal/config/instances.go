@@ -88,8 +88,8 @@ type Secret struct {
 type SMTP struct {
 	Host         string `toml:"host"`
 	Port         int    `toml:"port"`
-	TLS          string `toml:"tls"`  // starttls (default), tls, none (loopback only)
-	Auth         string `toml:"auth"` // plain, login, cram-md5, xoauth2, none
+	TLS          string `toml:"tls"`  // starttls (default), tls, none (loopback only); any case
+	Auth         string `toml:"auth"` // mailer.AuthMechanisms or none; plain when unset with a username
 	Username     string `toml:"username"`
 	PasswordEnv  string `toml:"password_env"`
 	PasswordFile string `toml:"password_file"`

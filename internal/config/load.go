@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -187,41 +186,8 @@ func (b *Blackout) validate(ps *problems, p string) {
 }
 
 func (s *SMTP) validate(ps *problems, p string) {
-	if s.Host == "" {
-		ps.add(p, "missing required key %q", "host")
-	}
-	switch s.TLS {
-	case "":
-		s.TLS = "starttls"
-	case "starttls", "tls":
-	case "none":
-		if !isLoopback(s.Host) {
-			ps.add(p+".tls", "\"none\" is accepted only for a loopback host, not %q", s.Host)
-		}
-	default:
-		ps.add(p+".tls", "unknown TLS mode %q (want starttls, tls or none)", s.TLS)
-	}
-	if s.Port == 0 {
-		s.Port = map[string]int{"starttls": 587, "tls": 465, "none": 25}[s.TLS]
-	}
-	if s.Port < 0 || s.Port > 65535 {
-		ps.add(p+".port", "port %d out of range", s.Port)
-	}
-	switch strings.ToLower(s.Auth) {
-	case "":
-		if s.Username != "" {
-			s.Auth = "plain"
-		}
-	case "none":
-	case "plain", "login", "cram-md5", "xoauth2", "scram-sha-1", "scram-sha-256":
-		s.Auth = strings.ToLower(s.Auth)
-	default:
-		ps.add(p+".auth", "unknown auth mechanism %q (want plain, login, cram-md5, xoauth2, scram-sha-1, scram-sha-256 or none)", s.Auth)
-	}
-	if s.Auth != "" && s.Auth != "none" {
-		if s.Username == "" {
-			ps.add(p, "missing required key %q for auth %q", "username", s.Auth)
-		}
+	s.validateServer(ps, p)
+	if s.Auth != "none" {
 		checkSecret(ps, p, "password", s.PasswordEnv, s.PasswordFile)
 	}
 	for _, a := range []struct{ key, val string }{{"return_path", s.ReturnPath}, {"unsubscribe_mailto", s.UnsubscribeMailto}} {
@@ -251,9 +217,6 @@ func (s *SMTP) validate(ps *problems, p string) {
 		s.Attempts = 5
 	case s.Attempts < 0:
 		ps.add(p+".attempts", "must be at least 1")
-	}
-	if s.Timeout.Duration == 0 {
-		s.Timeout.Duration = 30 * time.Second
 	}
 }
 

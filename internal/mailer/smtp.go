@@ -48,47 +48,6 @@ type Config struct {
 // DefaultTimeout is Config.Timeout when zero.
 const DefaultTimeout = 30 * time.Second
 
-var authMechanisms = []string{"plain", "login", "cram-md5", "xoauth2", "scram-sha-1", "scram-sha-256", "scram-sha-1-plus", "scram-sha-256-plus"}
-
-// Validate reports every problem in c, before any network I/O.
-func (c Config) Validate() error {
-	var errs []error
-	if c.Host == "" {
-		errs = append(errs, errors.New("smtp host is empty"))
-	}
-	if c.Port < 0 || c.Port > 65535 {
-		errs = append(errs, fmt.Errorf("smtp port %d is out of range", c.Port))
-	}
-	switch strings.ToLower(c.TLS) {
-	case "", "starttls", "tls":
-	case "none":
-		if !loopback(c.Host) {
-			errs = append(errs, fmt.Errorf("smtp tls = none is allowed only for a loopback host, not %q", c.Host))
-		}
-	default:
-		errs = append(errs, fmt.Errorf("smtp tls %q: want starttls, tls or none", c.TLS))
-	}
-	switch a := strings.ToLower(c.Auth); {
-	case a == "" || a == "none":
-		if c.Username != "" {
-			errs = append(errs, fmt.Errorf("smtp username %q is set but auth is none", c.Username))
-		}
-	case slices.Contains(authMechanisms, a):
-		if c.Username == "" {
-			errs = append(errs, fmt.Errorf("smtp auth %s needs a username", a))
-		}
-		if strings.HasSuffix(a, "-plus") && strings.ToLower(c.TLS) == "none" {
-			errs = append(errs, fmt.Errorf("smtp auth %s needs TLS", a))
-		}
-	default:
-		errs = append(errs, fmt.Errorf("smtp auth %q: want one of none, %s", c.Auth, strings.Join(authMechanisms, ", ")))
-	}
-	if c.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("smtp timeout %s is negative", c.Timeout))
-	}
-	return errors.Join(errs...)
-}
-
 // String describes c without its password.
 func (c Config) String() string {
 	pw := ""
@@ -111,11 +70,16 @@ func (c Config) tlsMode() string {
 	return strings.ToLower(c.TLS)
 }
 
+// authMech is Auth lower-cased; unset, it is plain when a username is
+// given, else none (see WithDefaults).
 func (c Config) authMech() string {
-	if c.Auth == "" {
-		return "none"
+	switch {
+	case c.Auth != "":
+		return strings.ToLower(c.Auth)
+	case c.Username != "":
+		return "plain"
 	}
-	return strings.ToLower(c.Auth)
+	return "none"
 }
 
 func (c Config) port() int {
