@@ -92,14 +92,19 @@ func newDueRunner(ctx context.Context, env *Env, opts *dueOptions) (*dueRunner, 
 	if err != nil {
 		return nil, err
 	}
-	l, err := opts.state.openCtx(ctx)
+	// A dry run creates no ledger where there is none.
+	open := opts.state.openCtx
+	if opts.dryRun {
+		open = opts.state.openExisting
+	}
+	l, err := open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &dueRunner{env: env, opts: opts, inst: inst, sched: sched, r: r, keys: keys, l: l}, nil
 }
 
-func (d *dueRunner) close() { d.l.Close() }
+func (d *dueRunner) close() { closeLedger(d.l) }
 
 // runAt does what is due at now.
 func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {

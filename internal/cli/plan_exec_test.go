@@ -67,6 +67,19 @@ func TestDryRunRescheduleCreatesNoLedger(t *testing.T) {
 	}
 }
 
+// due --dry-run says what is due and creates no ledger either.
+func TestDueDryRunCreatesNoLedger(t *testing.T) {
+	sandbox(t)
+	state := filepath.Join(t.TempDir(), "new", "ledger.db")
+	code, stdout, stderr := runCLI(t, "due", "--dry-run", "--instance", "katuma", "--now", "2019-04-30T07:05:00Z", "--state", state)
+	if code != 0 || !strings.Contains(stdout, "katuma announce notice (due 2019-04-30 09:00 CEST): would send (dry run)") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Errorf("due --dry-run created the ledger %s (stat: %v)", state, err)
+	}
+}
+
 // countingTransport counts the requests that go through the client the
 // caller gave.
 type countingTransport struct {

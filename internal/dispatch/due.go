@@ -64,11 +64,15 @@ const (
 // DueNow works out, for each instance with a window, which notices to send
 // and which to record as expired at now. Notices with a recorded outcome are
 // left alone; a notice is never sent after a later notice of the same window
-// went out (a "done" sent by hand ends the "start").
+// went out (a "done" sent by hand ends the "start"). With l nil (no ledger
+// yet) nothing was sent before.
 func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *config.Schedule, keys []string, now time.Time) ([]Action, error) {
-	outcomes, err := l.NoticeOutcomes(ctx, s.Campaign)
-	if err != nil {
-		return nil, err
+	outcomes := map[ledger.NoticeKey]ledger.NoticeRecord{}
+	if l != nil {
+		var err error
+		if outcomes, err = l.NoticeOutcomes(ctx, s.Campaign); err != nil {
+			return nil, err
+		}
 	}
 	var out []Action
 	for _, key := range keys {
@@ -77,9 +81,15 @@ func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *co
 			continue
 		}
 		// A change of plan after readers were told: tell them, first.
-		told, _, wasTold, err := l.LastTold(ctx, s.Campaign, key)
-		if err != nil {
-			return nil, err
+		var (
+			told    ledger.Told
+			wasTold bool
+		)
+		if l != nil {
+			var err error
+			if told, _, wasTold, err = l.LastTold(ctx, s.Campaign, key); err != nil {
+				return nil, err
+			}
 		}
 		switch {
 		case wasTold && w.Cancelled:

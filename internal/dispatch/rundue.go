@@ -41,13 +41,17 @@ func (NothingDue) event() {}
 func (DueExpired) event() {}
 func (DueSending) event() {}
 
-// RunDue does what is due at o.Now: it sends every notice whose moment came
+// RunDue does what is due at o.Now (l may be nil for a dry run: no ledger
+// yet): it sends every notice whose moment came
 // (through the same plan and execution as a send by hand, to the valid rows
 // of the list: one bad row must not hold back a notice that is due), records
 // the expired ones, and posts every forum copy still missing of a notice
 // that went out. It holds the run lock while it does. Each notice's failure
 // is in the error; the others go on.
 func RunDue(ctx context.Context, l *ledger.Ledger, o DueOptions) error {
+	if l == nil && !o.DryRun {
+		return errors.New("due: a run that sends needs a ledger")
+	}
 	report := o.Exec.Report
 	if report == nil {
 		report = func(Event) {}
@@ -158,6 +162,9 @@ func RunDue(ctx context.Context, l *ledger.Ledger, o DueOptions) error {
 // forumPending lists the notices whose emails went out and whose forum copy
 // was not posted yet, of the instances with a forum.
 func forumPending(ctx context.Context, l *ledger.Ledger, inst *config.Instances, campaign string, keys []string) ([]ledger.NoticeKey, error) {
+	if l == nil {
+		return nil, nil
+	}
 	outcomes, err := l.NoticeOutcomes(ctx, campaign)
 	if err != nil {
 		return nil, err
