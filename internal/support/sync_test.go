@@ -172,7 +172,9 @@ func testSyncSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 
 // A Sync that fails half-way leaves the checkpoint where it was; the next
 // one reads everything again and counts each message once.
-func TestSyncFailureKeepsCheckpoint(t *testing.T) { mailboxtest.ForEach(t, testSyncFailureKeepsCheckpoint) }
+func TestSyncFailureKeepsCheckpoint(t *testing.T) {
+	mailboxtest.ForEach(t, testSyncFailureKeepsCheckpoint)
+}
 
 func testSyncFailureKeepsCheckpoint(t *testing.T, srv *mailboxtest.Server) {
 	box := srv.NewBox(t, "INBOX")

@@ -46,7 +46,7 @@ type Server struct {
 	// Stack is the mail stack of the Dovecot server; nil for the in-memory one.
 	Stack *mailstack.Stack
 
-	caPEM   []byte         // the in-memory server's CA
+	caPEM   []byte // the in-memory server's CA
 	newUser func(t testing.TB, addr string) (user, password string)
 }
 
