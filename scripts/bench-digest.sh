@@ -30,7 +30,7 @@ if [ -z "${ANNOUNCE_MAILSTACK:-}" ]; then
 	export ANNOUNCE_MAILSTACK=$stack/env
 fi
 
-go test -c -o /tmp/announce-bench-digest.test ./internal/mailbox
+go test -c -o /tmp/announce-bench-digest.test ./internal/support
 for size in $((n / 10)) "$n"; do
 	ANNOUNCE_BENCH_DIGEST=$size ANNOUNCE_BENCH_DIGEST_ASSERT=$([ "$size" = "$n" ] && echo 1 || echo 0) \
 		/tmp/announce-bench-digest.test -test.run '^TestBenchDigest$' -test.v -test.count 1 -test.timeout 30m |

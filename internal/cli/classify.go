@@ -14,9 +14,9 @@ import (
 
 func newClassifyCmd(env *Env) *cobra.Command {
 	return &cobra.Command{
-		Use:   "classify FILE.eml...",
+		Use:   "classify FILE.eml... (- for standard input)",
 		Short: "Tell what each message is: reply, auto-reply, bounce or unrelated, and why",
-		Long: `classify reads .eml files and prints, for each, one JSON object on its own line: the file
+		Long: `classify reads .eml files (- reads one message from standard input) and prints, for each, one JSON object on its own line: the file
 as given, its kind (reply, auto-reply, bounce or unrelated), the notice it belongs to (by
 our Message-IDs), for a bounce the failed recipient, status and whether it is permanent,
 for a reply the text without the quoted notice, and the reasons. It reads no
@@ -31,8 +31,20 @@ the exit status is then 2.
 			enc := json.NewEncoder(env.Stdout)
 			enc.SetEscapeHTML(false)
 			var bad []error
+			stdin := false
 			for _, f := range args {
-				raw, err := readMessage(f)
+				var raw []byte
+				var err error
+				if f == "-" {
+					if stdin {
+						bad = append(bad, errors.New("classify -: standard input given twice"))
+						continue
+					}
+					stdin = true
+					raw, err = readLimited("-", env.Stdin)
+				} else {
+					raw, err = readMessage(f)
+				}
 				if err != nil {
 					bad = append(bad, err)
 					continue
@@ -58,9 +70,14 @@ func readMessage(path string) ([]byte, error) {
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("classify %s: is a directory", path)
 	}
-	raw, err := io.ReadAll(io.LimitReader(f, inbox.MaxMessageSize))
+	return readLimited(path, f)
+}
+
+// readLimited reads at most what the classifier looks at from r, named name.
+func readLimited(name string, r io.Reader) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, inbox.MaxMessageSize))
 	if err != nil {
-		return nil, fmt.Errorf("classify %s: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("classify %s: %w", name, unwrapPathError(err))
 	}
 	return raw, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,5 +52,35 @@ func TestClassifyNeedsAFile(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code, _, _ := execCmd(t, newClassifyCmd(testCLIEnv(&out, &errb))); code == exitOK {
 		t.Error("classify without a file succeeded")
+	}
+}
+
+// classify - reads the message from standard input, among files; a second
+// - is an error (standard input is read once).
+func TestClassifyStdin(t *testing.T) {
+	corpus := filepath.Join("..", "inbox", "testdata", "corpus")
+	raw, err := os.ReadFile(filepath.Join(corpus, "bounce-postfix-user-unknown.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	env := testCLIEnv(&out, &errb)
+	env.Stdin = bytes.NewReader(raw)
+	reply := filepath.Join(corpus, "reply-ca-gmail.eml")
+	code, _, stderr := execCmd(t, newClassifyCmd(env), "-", reply)
+	if code != exitOK {
+		t.Fatalf("classify - %s: exit %d, stderr %q", reply, code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"file":"-"`) || !strings.Contains(lines[0], `"kind":"bounce"`) ||
+		!strings.Contains(lines[0], `"recipient":"nuria@lacistella.example"`) || !strings.Contains(lines[1], `"kind":"reply"`) {
+		t.Errorf("classify - %s printed:\n%s\nwant the bounce from standard input, then the reply", reply, out.String())
+	}
+
+	out.Reset()
+	env.Stdin = bytes.NewReader(raw)
+	code, _, stderr = execCmd(t, newClassifyCmd(env), "-", "-")
+	if code != exitInput || !strings.Contains(stderr, "standard input given twice") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("classify - -: exit %d, stderr %q, stdout %q; want 2, one message and the second - refused", code, stderr, out.String())
 	}
 }

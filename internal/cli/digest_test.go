@@ -15,7 +15,6 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/mailbox/mailboxtest"
-	"github.com/openfoodfoundation/announce/internal/mailstack"
 )
 
 // execCmd runs one command built by its constructor, as run does with the
@@ -54,12 +53,13 @@ func digestCLI(t *testing.T, state string, args ...string) (int, string, string)
 }
 
 // useIMAP points Katuma's support inbox at box.
-func useIMAP(t *testing.T, st *mailstack.Stack, box *mailboxtest.Box) {
+func useIMAP(t *testing.T, box *mailboxtest.Box) {
 	t.Helper()
 	pw := filepath.Join(t.TempDir(), "imap-password")
 	writeFile(t, pw, box.Password+"\n")
+	srv := box.Server
 	block := fmt.Sprintf("[instances.katuma.imap]\nhost = %q\nport = %d\ntls = \"tls\"\nusername = %q\npassword_file = %q\nca_file = %q\nmailbox = %q\n",
-		st.IMAPHost, st.IMAPSPort, box.User, pw, st.CAFile, box.Name)
+		srv.Host, srv.TLSPort, box.User, pw, srv.CAFile(t), box.Name)
 	b, err := os.ReadFile("config/instances.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -81,16 +81,18 @@ func seedLedger(t *testing.T, state string) {
 	mailboxtest.Seed(t, l)
 }
 
-// The digest against the real Dovecot: a realistic support inbox (the
+// The digest against an IMAP server (in memory, and the real Dovecot when
+// the mail stack is up): a realistic support inbox (the
 // classifier's corpus, a reply and bounces to deliveries in the ledger) is
 // counted, suppressed and shown; a second run reports nothing new; one more
 // message is reported alone; a recreated mailbox (new UIDVALIDITY) counts
 // nothing twice; and the mailbox is unchanged throughout.
-func TestDigestSupportInbox(t *testing.T) {
-	st := mailstack.Load(t)
+func TestDigestSupportInbox(t *testing.T) { mailboxtest.ForEach(t, testDigestSupportInbox) }
+
+func testDigestSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 	sandbox(t)
-	box := mailboxtest.New(t, st, "Support")
-	useIMAP(t, st, box)
+	box := srv.NewBox(t, "Support")
+	useIMAP(t, box)
 	state := filepath.Join(t.TempDir(), "ledger.db")
 	seedLedger(t, state)
 	msgs, want := mailboxtest.Fixture(t)
@@ -155,10 +157,11 @@ func TestDigestSupportInbox(t *testing.T) {
 // the digest through the instance's SMTP server, text with an HTML
 // alternative.
 func TestDigestMarkAndMail(t *testing.T) {
-	st := mailstack.Load(t)
+	srv := mailboxtest.Dovecot(t) // and Postfix, to mail the digest
+	st := srv.Stack
 	dir := sandbox(t)
-	box := mailboxtest.New(t, st, "INBOX")
-	useIMAP(t, st, box)
+	box := srv.NewBox(t, "INBOX")
+	useIMAP(t, box)
 	pw := filepath.Join(dir, "smtp-password")
 	writeFile(t, pw, st.SMTPPassword+"\n")
 	useSMTP(t, "katuma", fmt.Sprintf("[instances.katuma.smtp]\nhost = %q\nport = %d\ntls = \"starttls\"\nauth = \"plain\"\nusername = %q\npassword_file = %q\nca_file = %q\nreturn_path = \"bounces@katuma.test\"\n",
@@ -173,7 +176,7 @@ func TestDigestMarkAndMail(t *testing.T) {
 		t.Fatalf("digest --mark --mail-to: exit %d\n%s\n%s", code, out, stderr)
 	}
 	snap := box.Snapshot(t)
-	if !strings.Contains(snap.Flags[1], "$AnnounceSeen") || strings.Contains(snap.Flags[2], "$AnnounceSeen") {
+	if !snap.Has(1, "$AnnounceSeen") || snap.Has(2, "$AnnounceSeen") {
 		t.Errorf("flags after --mark = %v, want $AnnounceSeen on the reply (UID 1) only", snap.Flags)
 	}
 	raw := st.WaitForMessage(t, team, func(b []byte) bool { return bytes.Contains(b, []byte("Katuma support inbox")) })

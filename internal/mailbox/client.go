@@ -122,6 +122,9 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	return conn, nil
 }
 
+// String names the server and login, without the password.
+func (c *Conn) String() string { return c.cfg.String() }
+
 // fail names the server and the step, and reports ctx's error rather than
 // the closed connection's when ctx is what ended it.
 func (c *Conn) fail(ctx context.Context, step string, err error) error {

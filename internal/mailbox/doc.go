@@ -1,12 +1,12 @@
-// Package mailbox reads an instance's support inbox over IMAP and brings what
-// came back after a notice into the ledger: each message classified once
-// (inbox.Classify), bounced addresses suppressed, and a checkpoint
-// (UIDVALIDITY and the last UID read) so that the next read fetches only what
-// is new.
+// Package mailbox is announce's IMAP adapter (go-imap v2): it connects to a
+// support mailbox over TLS or STARTTLS with the certificate verified, opens a
+// mailbox with EXAMINE (read-only) or SELECT, lists the UIDs above a given
+// one, fetches summaries (envelope, flags, chosen header fields, body
+// structure), whole messages up to a size and current flags, and stores a
+// keyword. It knows nothing of notices, the ledger or what a message means:
+// internal/support decides what to read and what it means.
 //
-// It changes nothing in the mailbox unless asked to mark messages: the mailbox
-// is opened with EXAMINE and bodies are fetched with BODY.PEEK. It reads in
-// batches, envelope, header fields and body structure first, and the whole
-// message only of those that may be ours, so memory grows with the batch and
-// not with the mailbox.
+// Bodies are fetched with BODY.PEEK, so reading leaves \Seen alone, and one
+// message at a time is handed over, so memory grows with a batch of
+// summaries, not with the mailbox.
 package mailbox

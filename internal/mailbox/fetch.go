@@ -176,7 +176,7 @@ func (c *Conn) Summaries(ctx context.Context, uids []uint32) ([]Summary, error) 
 				if it.Literal != nil {
 					b, err := io.ReadAll(io.LimitReader(it.Literal, maxHeader))
 					if err != nil {
-						return nil, c.abort(ctx, "fetch headers", err)
+						return nil, c.abort(ctx, cmd, "fetch headers", err)
 					}
 					s.Header = b
 				}
@@ -220,7 +220,7 @@ func (c *Conn) Bodies(ctx context.Context, uids []uint32, limit int64, each func
 				if it.Literal != nil {
 					b, err := io.ReadAll(io.LimitReader(it.Literal, limit))
 					if err != nil {
-						return c.abort(ctx, "fetch bodies", err)
+						return c.abort(ctx, cmd, "fetch bodies", err)
 					}
 					raw = b
 				}
@@ -230,7 +230,7 @@ func (c *Conn) Bodies(ctx context.Context, uids []uint32, limit int64, each func
 			continue
 		}
 		if err := each(uid, raw); err != nil {
-			c.abort(ctx, "", nil)
+			c.abort(ctx, cmd, "", nil)
 			return err
 		}
 	}
@@ -240,11 +240,22 @@ func (c *Conn) Bodies(ctx context.Context, uids []uint32, limit int64, each func
 	return nil
 }
 
-// abort closes the connection in the middle of a FETCH: draining the rest,
-// as FetchCommand.Close does, would race with go-imap's reader once the
-// connection failed (go-imap v2.0.0-beta.8). The Conn is unusable after.
-func (c *Conn) abort(ctx context.Context, step string, err error) error {
-	c.c.Close()
+// abort ends a FETCH in the middle by closing the connection. Draining the
+// rest first, as FetchCommand.Close does, would read every message left;
+// closing alone deadlocks, because go-imap's reader waits for the fetch's
+// consumer to take the next message and Client.Close waits for the reader
+// (go-imap v2.0.0-beta.8). So the connection is closed first and what the
+// reader still hands over is thrown away until it sees the closed connection
+// and ends the command. The Conn is unusable after.
+func (c *Conn) abort(ctx context.Context, cmd *imapclient.FetchCommand, step string, err error) error {
+	closed := make(chan struct{})
+	go func() {
+		c.c.Close()
+		close(closed)
+	}()
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+	}
+	<-closed
 	if err == nil {
 		return nil
 	}

@@ -1,17 +1,27 @@
-// Package mailboxtest gives the tests of the support-inbox digest a mailbox of
-// their own on the loopback Dovecot (internal/mailstack) and a realistic
-// support inbox to put in it: the classifier's corpus, plus replies and
-// bounces to deliveries it seeds in a ledger.
+// Package mailboxtest is the test kit of the support inbox: an IMAP server to
+// read from — go-imap's in-memory server (imapmemserver) anywhere, and the
+// loopback Dovecot of internal/mailstack when it is up — with a mailbox of
+// each test's own in it, and a realistic support inbox to put there: the
+// classifier's corpus, plus replies and bounces to deliveries it seeds in a
+// ledger.
+//
+// Tests run against every server ForEach names (go-imap's own pattern:
+// imapmemserver by default, Dovecot when asked): the in-memory one always,
+// Dovecot when ANNOUNCE_MAILSTACK is set, and with CI=true Dovecot must run
+// (mailstack.Load fails the test when it cannot).
 package mailboxtest
 
 import (
 	"bytes"
-	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,23 +33,79 @@ import (
 	"github.com/openfoodfoundation/announce/internal/mailstack"
 )
 
-// Box is one mailbox of an address no other test uses, opened through the
-// stack's master user.
+// Server is an IMAP server on loopback that tests read from. Both of its
+// ports present a certificate for ServerName (and 127.0.0.1) signed by
+// RootCAs.
+type Server struct {
+	Name         string // "memory" or "dovecot", the subtest's name
+	Host         string
+	TLSPort      int // implicit TLS
+	StartTLSPort int // STARTTLS required before LOGIN
+	RootCAs      *x509.CertPool
+	ServerName   string
+	// Stack is the mail stack of the Dovecot server; nil for the in-memory one.
+	Stack *mailstack.Stack
+
+	caPEM   []byte // the in-memory server's CA
+	newUser func(t testing.TB, addr string) (user, password string)
+}
+
+// Dovecot is the mail stack's Dovecot. Without a stack the test is skipped,
+// or fails when CI=true (see mailstack.Load).
+func Dovecot(t testing.TB) *Server {
+	t.Helper()
+	st := mailstack.Load(t)
+	return &Server{Name: "dovecot", Host: st.IMAPHost, TLSPort: st.IMAPSPort, StartTLSPort: st.IMAPPort, RootCAs: st.RootCAs,
+		ServerName: st.ServerName, Stack: st,
+		newUser: func(_ testing.TB, addr string) (string, string) { return st.MasterLogin(addr) }}
+}
+
+// WithDovecot reports whether tests run against Dovecot too: when the mail
+// stack is named, and always in CI.
+func WithDovecot() bool {
+	return os.Getenv(mailstack.EnvVar) != "" || os.Getenv("CI") == "true"
+}
+
+// ForEach runs f as a subtest against the in-memory server and, when
+// WithDovecot, against Dovecot.
+func ForEach(t *testing.T, f func(t *testing.T, srv *Server)) {
+	t.Helper()
+	t.Run("memory", func(t *testing.T) { f(t, Memory(t)) })
+	if WithDovecot() {
+		t.Run("dovecot", func(t *testing.T) { f(t, Dovecot(t)) })
+	}
+}
+
+// CAFile writes the server's CA certificate to a file and returns its path,
+// for a configuration's ca_file.
+func (s *Server) CAFile(t testing.TB) string {
+	t.Helper()
+	if s.Stack != nil {
+		return s.Stack.CAFile
+	}
+	p := filepath.Join(t.TempDir(), "imap-ca.pem")
+	if err := os.WriteFile(p, s.caPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Box is one mailbox of an address no other test uses.
 type Box struct {
-	Stack    *mailstack.Stack
+	Server   *Server
 	Address  string
 	Name     string // the mailbox, e.g. INBOX or Support
-	User     string // the master login that opens Address's mailboxes
+	User     string // the login that opens Address's mailboxes
 	Password string
 }
 
-// New makes a Box for a new address in katuma.test; a Name other than INBOX
-// is created.
-func New(t testing.TB, st *mailstack.Stack, name string) *Box {
+// NewBox makes a Box for a new address in katuma.test; a Name other than
+// INBOX is created.
+func (s *Server) NewBox(t testing.TB, name string) *Box {
 	t.Helper()
-	addr := st.UniqueAddress(t, "katuma.test")
-	user, pw := st.MasterLogin(addr)
-	b := &Box{Stack: st, Address: addr, Name: name, User: user, Password: pw}
+	addr := uniqueAddress(t, "katuma.test")
+	user, pw := s.newUser(t, addr)
+	b := &Box{Server: s, Address: addr, Name: name, User: user, Password: pw}
 	if !strings.EqualFold(name, "INBOX") {
 		c := b.dial(t)
 		defer c.Close()
@@ -50,19 +116,49 @@ func New(t testing.TB, st *mailstack.Stack, name string) *Box {
 	return b
 }
 
-// Config is how announce reaches the Box: implicit TLS, the stack's CA.
+// Config is how announce reaches the Box: implicit TLS, the server's CA.
 func (b *Box) Config() mailbox.Config {
-	return mailbox.Config{Host: b.Stack.IMAPHost, Port: b.Stack.IMAPSPort, TLS: "tls", RootCAs: b.Stack.RootCAs,
-		ServerName: b.Stack.ServerName, Username: b.User, Password: b.Password}
+	s := b.Server
+	return mailbox.Config{Host: s.Host, Port: s.TLSPort, TLS: "tls", RootCAs: s.RootCAs,
+		ServerName: s.ServerName, Username: b.User, Password: b.Password}
 }
 
+// dial logs in to the Box's server over implicit TLS, as the kit's own
+// client (not announce's).
 func (b *Box) dial(t testing.TB) *imapclient.Client {
 	t.Helper()
-	c, err := b.Stack.DialIMAP(context.Background(), b.User, b.Password)
+	s := b.Server
+	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.TLSPort))
+	c, err := imapclient.DialTLS(addr, &imapclient.Options{
+		TLSConfig: &tls.Config{RootCAs: s.RootCAs, ServerName: s.ServerName, MinVersion: tls.VersionTLS12},
+		Dialer:    &net.Dialer{Timeout: 5 * time.Second},
+	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("dial %s imap %s: %v", s.Name, addr, err)
+	}
+	if err := c.Login(b.User, b.Password).Wait(); err != nil {
+		c.Close()
+		t.Fatalf("%s imap login as %s: %v", s.Name, b.User, err)
 	}
 	return c
+}
+
+// uniqueAddress is an address in domain that no other test, run or process
+// has used, so its mailbox holds only what this test puts there.
+func uniqueAddress(t testing.TB, domain string) string {
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r - 'A' + 'a'
+		}
+		return '-'
+	}, t.Name())
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	return fmt.Sprintf("%s-%d-%d-%d@%s", name, time.Now().UnixNano(), os.Getpid(), unique.Add(1), domain)
 }
 
 // Append puts msgs in the mailbox, in order, with pipelined APPENDs.
@@ -156,7 +252,13 @@ func (b *Box) Snapshot(t testing.TB) Snapshot {
 	return s
 }
 
-// Equal reports whether two snapshots are the same, and how not.
+// Has reports whether message uid has flag; flags compare without case, as
+// IMAP has them (go-imap's in-memory server keeps keywords in lower case).
+func (s Snapshot) Has(uid uint32, flag string) bool {
+	return slices.ContainsFunc(strings.Fields(s.Flags[uid]), func(f string) bool { return strings.EqualFold(f, flag) })
+}
+
+// Diff tells how two snapshots differ; "" when they do not.
 func (s Snapshot) Diff(o Snapshot) string {
 	var d []string
 	if s.UIDValidity != o.UIDValidity || s.UIDNext != o.UIDNext || s.Messages != o.Messages {

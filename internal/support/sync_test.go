@@ -1,4 +1,4 @@
-package mailbox_test
+package support_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/mailbox"
 	"github.com/openfoodfoundation/announce/internal/mailbox/mailboxtest"
-	"github.com/openfoodfoundation/announce/internal/mailstack"
+	"github.com/openfoodfoundation/announce/internal/support"
 )
 
 func openLedger(t *testing.T) *ledger.Ledger {
@@ -25,7 +25,7 @@ func openLedger(t *testing.T) *ledger.Ledger {
 	return l
 }
 
-func sync(t *testing.T, box *mailboxtest.Box, l *ledger.Ledger, opts mailbox.Options) *mailbox.Result {
+func sync(t *testing.T, box *mailboxtest.Box, l *ledger.Ledger, opts support.SyncOptions) *support.SyncResult {
 	t.Helper()
 	ctx := t.Context()
 	conn, err := mailbox.Dial(ctx, box.Config())
@@ -37,7 +37,7 @@ func sync(t *testing.T, box *mailboxtest.Box, l *ledger.Ledger, opts mailbox.Opt
 	if opts.Matcher == nil {
 		opts.Matcher = mailboxtest.Matcher()
 	}
-	res, err := mailbox.Sync(ctx, conn, l, opts)
+	res, err := support.Sync(ctx, conn, l, opts)
 	if err != nil {
 		t.Fatalf("Sync: %v", err)
 	}
@@ -64,16 +64,17 @@ func report(t *testing.T, l *ledger.Ledger) {
 // suppresses the bounced addresses, changing nothing in the mailbox; a second
 // finds nothing; one more message is exactly one; a recreated mailbox (a new
 // UIDVALIDITY) is read again without counting anything twice.
-func TestSyncSupportInbox(t *testing.T) {
-	st := mailstack.Load(t)
-	box := mailboxtest.New(t, st, "Support")
+func TestSyncSupportInbox(t *testing.T) { mailboxtest.ForEach(t, testSyncSupportInbox) }
+
+func testSyncSupportInbox(t *testing.T, srv *mailboxtest.Server) {
+	box := srv.NewBox(t, "Support")
 	l := openLedger(t)
 	mailboxtest.Seed(t, l)
 	msgs, want := mailboxtest.Fixture(t)
 	box.Append(t, msgs...)
 	before := box.Snapshot(t)
 
-	res := sync(t, box, l, mailbox.Options{Batch: 7}) // several batches
+	res := sync(t, box, l, support.SyncOptions{Batch: 7}) // several batches
 	if res.Read != len(msgs) || res.New != len(msgs) || res.Resync {
 		t.Errorf("first Sync read %d, recorded %d new, resync %v; want %d, %d, false", res.Read, res.New, res.Resync, len(msgs), len(msgs))
 	}
@@ -128,7 +129,7 @@ func TestSyncSupportInbox(t *testing.T) {
 	report(t, l)
 
 	// Nothing new: nothing read.
-	res = sync(t, box, l, mailbox.Options{})
+	res = sync(t, box, l, support.SyncOptions{})
 	if res.Read != 0 || res.New != 0 || len(res.Suppressed) != 0 {
 		t.Errorf("second Sync read %d, recorded %d, suppressed %v; want nothing", res.Read, res.New, res.Suppressed)
 	}
@@ -139,7 +140,7 @@ func TestSyncSupportInbox(t *testing.T) {
 	// One more: exactly that one.
 	one := mailboxtest.Reply("ana-again", mailboxtest.Seeds[0].MessageID())
 	box.Append(t, one)
-	res = sync(t, box, l, mailbox.Options{})
+	res = sync(t, box, l, support.SyncOptions{})
 	if res.Read != 1 || res.New != 1 {
 		t.Errorf("after one APPEND, Sync read %d, recorded %d, want 1, 1", res.Read, res.New)
 	}
@@ -152,7 +153,7 @@ func TestSyncSupportInbox(t *testing.T) {
 	// only the genuinely new message is new.
 	box.Recreate(t)
 	box.Append(t, append(append(msgs, one), mailboxtest.Unrelated(3))...)
-	res = sync(t, box, l, mailbox.Options{})
+	res = sync(t, box, l, support.SyncOptions{})
 	if !res.Resync || res.Read != len(msgs)+2 || res.New != 1 || len(res.Suppressed) != 0 {
 		t.Errorf("after recreating the mailbox, Sync resync %v, read %d, new %d, suppressed %v; want true, %d, 1, none",
 			res.Resync, res.Read, res.New, res.Suppressed, len(msgs)+2)
@@ -172,8 +173,11 @@ func TestSyncSupportInbox(t *testing.T) {
 // A Sync that fails half-way leaves the checkpoint where it was; the next
 // one reads everything again and counts each message once.
 func TestSyncFailureKeepsCheckpoint(t *testing.T) {
-	st := mailstack.Load(t)
-	box := mailboxtest.New(t, st, "INBOX")
+	mailboxtest.ForEach(t, testSyncFailureKeepsCheckpoint)
+}
+
+func testSyncFailureKeepsCheckpoint(t *testing.T, srv *mailboxtest.Server) {
+	box := srv.NewBox(t, "INBOX")
 	l := openLedger(t)
 	msgs, want := mailboxtest.Fixture(t)
 	box.Append(t, msgs...)
@@ -185,7 +189,7 @@ func TestSyncFailureKeepsCheckpoint(t *testing.T) {
 	}
 	defer conn.Close()
 	calls := 0
-	_, err = mailbox.Sync(ctx, conn, l, mailbox.Options{Instance: "katuma", Mailbox: box.Name, Batch: 5, Matcher: mailboxtest.Matcher(),
+	_, err = support.Sync(ctx, conn, l, support.SyncOptions{Instance: "katuma", Mailbox: box.Name, Batch: 5, Matcher: mailboxtest.Matcher(),
 		Locale: func(string) string {
 			if calls++; calls == 3 {
 				cancel() // go-imap takes no context: this closes the connection
@@ -198,7 +202,7 @@ func TestSyncFailureKeepsCheckpoint(t *testing.T) {
 	if _, ok, _ := l.MailboxCheckpoint(t.Context(), "katuma", box.Name); ok {
 		t.Errorf("a failed Sync recorded a checkpoint")
 	}
-	res := sync(t, box, l, mailbox.Options{})
+	res := sync(t, box, l, support.SyncOptions{})
 	if res.Read != len(msgs) {
 		t.Errorf("Sync after a failure read %d, want all %d", res.Read, len(msgs))
 	}
@@ -209,50 +213,24 @@ func TestSyncFailureKeepsCheckpoint(t *testing.T) {
 }
 
 // --mark stores the keyword on the messages of ours, and only on them.
-func TestSyncMark(t *testing.T) {
-	st := mailstack.Load(t)
-	box := mailboxtest.New(t, st, "INBOX")
+func TestSyncMark(t *testing.T) { mailboxtest.ForEach(t, testSyncMark) }
+
+func testSyncMark(t *testing.T, srv *mailboxtest.Server) {
+	box := srv.NewBox(t, "INBOX")
 	l := openLedger(t)
 	box.Append(t, mailboxtest.Reply("m", mailboxtest.Seeds[0].MessageID()), mailboxtest.Unrelated(1),
 		mailboxtest.Bounce("x@example.test", mailboxtest.Seeds[1].MessageID(), "m", true))
-	res := sync(t, box, l, mailbox.Options{Mark: "$AnnounceSeen"})
+	res := sync(t, box, l, support.SyncOptions{Mark: "$AnnounceSeen"})
 	if res.Marked != 2 {
 		t.Errorf("marked %d, want 2", res.Marked)
 	}
 	snap := box.Snapshot(t)
 	for uid, want := range map[uint32]bool{1: true, 2: false, 3: true} {
-		if got := strings.Contains(snap.Flags[uid], "$AnnounceSeen"); got != want {
+		if got := snap.Has(uid, "$AnnounceSeen"); got != want {
 			t.Errorf("UID %d flags %q: keyword %v, want %v", uid, snap.Flags[uid], got, want)
 		}
-		if strings.Contains(snap.Flags[uid], `\Seen`) {
+		if snap.Has(uid, `\Seen`) {
 			t.Errorf("UID %d is \\Seen after --mark: %q", uid, snap.Flags[uid])
 		}
-	}
-}
-
-// Certificates are verified: a server whose CA is not given is refused, on
-// either TLS mode, and STARTTLS works with it given.
-func TestDialVerifies(t *testing.T) {
-	st := mailstack.Load(t)
-	box := mailboxtest.New(t, st, "INBOX")
-	cfg := box.Config()
-	cfg.RootCAs = nil
-	if c, err := mailbox.Dial(t.Context(), cfg); err == nil {
-		c.Close()
-		t.Error("Dial trusted a certificate of an unknown CA")
-	}
-	cfg = box.Config()
-	cfg.TLS, cfg.Port = "starttls", st.IMAPPort
-	c, err := mailbox.Dial(t.Context(), cfg)
-	if err != nil {
-		t.Fatalf("Dial with STARTTLS: %v", err)
-	}
-	c.Close()
-	cfg.Password = "wrong"
-	if c, err := mailbox.Dial(t.Context(), cfg); err == nil || strings.Contains(err.Error(), "wrong") {
-		if c != nil {
-			c.Close()
-		}
-		t.Errorf("Dial with a wrong password: %v, want an error without the password", err)
 	}
 }

@@ -1,4 +1,4 @@
-package mailbox
+package support
 
 import (
 	"context"
@@ -6,23 +6,22 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"strings"
-	"time"
 
 	"github.com/openfoodfoundation/announce/internal/inbox"
 	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/mailbox"
 )
 
-// Defaults of Options.
+// Defaults of SyncOptions.
 const (
 	DefaultBatch           = 500
 	DefaultMaxBody         = 2 << 20
 	DefaultTempBounceLimit = 3
 )
 
-// Options say how to read one instance's support mailbox.
-type Options struct {
+// SyncOptions say how to read one instance's support mailbox.
+type SyncOptions struct {
 	Instance string
 	Mailbox  string // default INBOX
 	// Mark is a keyword (such as $AnnounceSeen) to store on every reply,
@@ -47,7 +46,7 @@ type Options struct {
 	Log    *slog.Logger
 }
 
-func (o *Options) defaults() {
+func (o *SyncOptions) defaults() {
 	if o.Mailbox == "" {
 		o.Mailbox = "INBOX"
 	}
@@ -65,9 +64,9 @@ func (o *Options) defaults() {
 	}
 }
 
-// Result is what one Sync did.
-type Result struct {
-	Mailbox *Mailbox
+// SyncResult is what one Sync did.
+type SyncResult struct {
+	Mailbox *mailbox.Mailbox
 	// Resync: the server's UIDVALIDITY changed since the last read, so the
 	// whole mailbox was read again; messages recorded before were
 	// recognised by their Message-ID and not counted again.
@@ -91,24 +90,24 @@ type Suppression struct {
 // batch by batch: envelope, header fields, flags and body structure first,
 // then the whole message only for those that may be ours. It records every
 // message in the ledger (unrelated ones by key only), suppresses the
-// addresses that bounced for good (or TempBounceLimit times), and moves the
-// checkpoint once everything was read: a Sync that fails leaves it where it
-// was, and the next one reads those messages again without counting any of
-// them twice.
-func Sync(ctx context.Context, conn *Conn, l *ledger.Ledger, opts Options) (*Result, error) {
+// addresses the suppression policy names, and moves the checkpoint
+// (UIDVALIDITY and the last UID read) once everything was read: a Sync that
+// fails leaves it where it was, and the next one reads those messages again
+// without counting any of them twice.
+func Sync(ctx context.Context, conn *mailbox.Conn, l *ledger.Ledger, opts SyncOptions) (*SyncResult, error) {
 	opts.defaults()
 	box, err := conn.Open(ctx, opts.Mailbox, opts.Mark == "")
 	if err != nil {
 		return nil, err
 	}
 	if opts.Mark != "" && !box.CanKeep(opts.Mark) {
-		return nil, fmt.Errorf("%s: mailbox %s does not keep the keyword %s (permanent flags %v)", conn.cfg, box.Name, opts.Mark, box.PermanentFlags)
+		return nil, fmt.Errorf("%s: mailbox %s does not keep the keyword %s (permanent flags %v)", conn, box.Name, opts.Mark, box.PermanentFlags)
 	}
 	from, _, err := l.MailboxCheckpoint(ctx, opts.Instance, opts.Mailbox)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Mailbox: box}
+	res := &SyncResult{Mailbox: box}
 	after := from.LastUID
 	if from.UIDValidity != box.UIDValidity {
 		res.Resync = from.UIDValidity != 0
@@ -140,11 +139,11 @@ func Sync(ctx context.Context, conn *Conn, l *ledger.Ledger, opts Options) (*Res
 }
 
 type syncer struct {
-	conn *Conn
+	conn *mailbox.Conn
 	l    *ledger.Ledger
-	opts Options
-	box  *Mailbox
-	res  *Result
+	opts SyncOptions
+	box  *mailbox.Mailbox
+	res  *SyncResult
 	// tempBounces counts the temporary bounces of the batch being read, by
 	// campaign and address: the ledger has not recorded them yet.
 	tempBounces map[[2]string]int
@@ -167,7 +166,7 @@ func (s *syncer) batch(ctx context.Context, uids []uint32) error {
 	var (
 		recs    []ledger.InboxMessage
 		need    []uint32
-		pending = map[uint32]*Summary{}
+		pending = map[uint32]*mailbox.Summary{}
 		keyOf   = map[uint32]string{}
 	)
 	for i := range sums {
@@ -227,7 +226,7 @@ func (s *syncer) batch(ctx context.Context, uids []uint32) error {
 // messageKey names a message whatever the server numbers it: its
 // Message-ID, or a hash of its header fields when it has none (the same
 // bytes in a recreated mailbox).
-func messageKey(s *Summary) string {
+func messageKey(s *mailbox.Summary) string {
 	if id := strings.TrimSpace(s.MessageID); id != "" {
 		return "<" + strings.ToLower(id) + ">"
 	}
@@ -236,7 +235,7 @@ func messageKey(s *Summary) string {
 }
 
 // base is the record of a message as unrelated: key, place and date.
-func (s *syncer) base(sum *Summary, key string) ledger.InboxMessage {
+func (s *syncer) base(sum *mailbox.Summary, key string) ledger.InboxMessage {
 	date := sum.Date
 	if date.IsZero() {
 		date = sum.Arrived
@@ -245,140 +244,4 @@ func (s *syncer) base(sum *Summary, key string) ledger.InboxMessage {
 		Instance: s.opts.Instance, Key: key, Mailbox: s.box.Name, UIDValidity: s.box.UIDValidity, UID: sum.UID,
 		Kind: ledger.InboxUnrelated, Date: date, Answered: sum.Has(`\Answered`),
 	}
-}
-
-// classify classifies one whole message, ties it to the delivery it answers
-// or returns, and applies a bounce to the suppression list.
-func (s *syncer) classify(ctx context.Context, sum *Summary, key string, raw []byte) (ledger.InboxMessage, error) {
-	rec := s.base(sum, key)
-	v := inbox.Classify(raw, inbox.Options{Matcher: s.opts.Matcher})
-	if v.Kind == inbox.KindUnrelated {
-		return rec, nil
-	}
-	if !v.Date.IsZero() {
-		rec.Date = v.Date
-	}
-	rec.Kind, rec.Campaign, rec.Notice = string(v.Kind), v.Campaign, v.Notice
-	rec.MessageID, rec.Sender, rec.Subject = v.MessageID, v.From, v.Subject
-	if sum.From != "" && senderAddress(sum.From) == strings.ToLower(v.From) {
-		rec.Sender = sum.From // with the name the classifier leaves out
-	}
-	var d ledger.Delivery
-	var found bool
-	if v.NoticeMessageID != "" {
-		var err error
-		if d, found, err = s.l.DeliveryByMessageID(ctx, v.NoticeMessageID); err != nil {
-			return rec, err
-		}
-	}
-	if v.Kind != inbox.KindBounce {
-		rec.Address = senderAddress(v.From)
-		rec.Excerpt = v.Text
-		rec.Locale = s.locale(ctx, d, found, rec.Address)
-		return rec, nil
-	}
-
-	rec.Permanent, rec.Status, rec.Diagnostic = v.Permanent, v.Status, v.Diagnostic
-	rec.Address = strings.ToLower(v.Recipient)
-	if rec.Address == "" && found {
-		rec.Address = d.Recipient
-	}
-	if rec.Address != "" && !found {
-		// Matched by its recipient alone: a bounce of one of our deliveries
-		// that quotes nothing of ours.
-		var err error
-		if d, found, err = s.l.LatestDeliveryTo(ctx, s.opts.Instance, rec.Address); err != nil {
-			return rec, err
-		}
-		if found && rec.Campaign == "" {
-			rec.Campaign, rec.Notice = d.Campaign, d.Notice
-		}
-	}
-	if rec.Campaign == "" || rec.Address == "" {
-		// Neither our Message-ID, nor our subject, nor our recipient: the
-		// bounce of somebody else's mail.
-		unrelated := s.base(sum, key)
-		return unrelated, nil
-	}
-	rec.Locale = s.locale(ctx, d, found, rec.Address)
-	return rec, s.suppress(ctx, &rec)
-}
-
-// suppress puts a bounced address on the suppression list: at once for a
-// permanent failure, at the TempBounceLimit-th temporary one in a campaign.
-// It runs before the bounce is recorded, and suppressing twice is harmless,
-// so a Sync that dies in between loses nothing.
-func (s *syncer) suppress(ctx context.Context, rec *ledger.InboxMessage) error {
-	id := "<" + rec.MessageID + ">"
-	if rec.MessageID == "" {
-		id = "without Message-ID of " + rec.Date.UTC().Format(time.RFC3339)
-	}
-	var reason string
-	if rec.Permanent {
-		reason = fmt.Sprintf("bounce %s: %s", id, statusText(rec))
-	} else {
-		k := [2]string{rec.Campaign, rec.Address}
-		s.tempBounces[k]++
-		n, err := s.l.TempBounces(ctx, rec.Campaign, rec.Address)
-		if err != nil {
-			return err
-		}
-		n += s.tempBounces[k]
-		if n < s.opts.TempBounceLimit {
-			return nil
-		}
-		reason = fmt.Sprintf("%d temporary bounces in %s, the last %s: %s", n, rec.Campaign, id, statusText(rec))
-	}
-	already, err := s.l.IsSuppressed(ctx, rec.Address)
-	if err != nil || already {
-		return err
-	}
-	if err := s.l.Suppress(ctx, rec.Address, reason, "bounce"); err != nil {
-		return err
-	}
-	rec.Suppressed = true
-	s.res.Suppressed = append(s.res.Suppressed, Suppression{Address: rec.Address, Reason: reason, Permanent: rec.Permanent})
-	return nil
-}
-
-func statusText(rec *ledger.InboxMessage) string {
-	t := rec.Status
-	if d := rec.Diagnostic; d != "" {
-		if len(d) > 200 {
-			d = d[:200] + "…"
-		}
-		t += " " + d
-	}
-	return strings.TrimSpace(t)
-}
-
-// locale is the locale the address was written in: that of the delivery the
-// message answers, else of the latest delivery to the address, else what
-// the recipients file says.
-func (s *syncer) locale(ctx context.Context, d ledger.Delivery, found bool, addr string) string {
-	if found && d.Locale != "" {
-		return d.Locale
-	}
-	if addr == "" {
-		return ""
-	}
-	if d, ok, err := s.l.LatestDeliveryTo(ctx, s.opts.Instance, addr); err == nil && ok && d.Locale != "" {
-		return d.Locale
-	}
-	if s.opts.Locale != nil {
-		return s.opts.Locale(addr)
-	}
-	return ""
-}
-
-// senderAddress is the bare address of a From as the classifier decoded it
-// ("Name <addr>" or "addr").
-func senderAddress(from string) string {
-	if a, err := mail.ParseAddress(from); err == nil {
-		return strings.ToLower(a.Address)
-	}
-	if i, j := strings.LastIndexByte(from, '<'), strings.LastIndexByte(from, '>'); i >= 0 && j > i {
-		return strings.ToLower(strings.TrimSpace(from[i+1 : j]))
-	}
-	return strings.ToLower(strings.TrimSpace(from))
 }

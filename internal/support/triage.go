@@ -1,9 +1,10 @@
-package mailbox
+package support
 
 import (
 	"bytes"
 
 	"github.com/openfoodfoundation/announce/internal/inbox"
+	"github.com/openfoodfoundation/announce/internal/mailbox"
 )
 
 // reportParts are body parts that only reports and forwards carry: a message
@@ -31,7 +32,7 @@ const probeText = "This is a permanent error.\r\n"
 // that a bounce only when the header also looks like one (a mail system's
 // From or a null sender, a bounce's subject, X-Failed-Recipients), so the
 // answer is "possibly a bounce", exactly by the classifier's own rules.
-func needsBody(s *Summary, m *inbox.Matcher) bool {
+func needsBody(s *mailbox.Summary, m *inbox.Matcher) bool {
 	for _, p := range s.Parts {
 		if reportParts[p] {
 			return true

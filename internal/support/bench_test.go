@@ -1,4 +1,4 @@
-package mailbox_test
+package support_test
 
 import (
 	"fmt"
@@ -11,9 +11,8 @@ import (
 	"time"
 
 	"github.com/openfoodfoundation/announce/internal/ledger"
-	"github.com/openfoodfoundation/announce/internal/mailbox"
 	"github.com/openfoodfoundation/announce/internal/mailbox/mailboxtest"
-	"github.com/openfoodfoundation/announce/internal/mailstack"
+	"github.com/openfoodfoundation/announce/internal/support"
 )
 
 // TestBenchDigest measures the first read of a large support inbox and an
@@ -26,8 +25,7 @@ func TestBenchDigest(t *testing.T) {
 	if n <= 0 {
 		t.Skip("set ANNOUNCE_BENCH_DIGEST=20000 (scripts/bench-digest.sh)")
 	}
-	st := mailstack.Load(t)
-	box := mailboxtest.New(t, st, "INBOX")
+	box := mailboxtest.Dovecot(t).NewBox(t, "INBOX")
 	l := openLedger(t)
 	mailboxtest.Seed(t, l)
 
@@ -86,7 +84,7 @@ func measure(t *testing.T, box *mailboxtest.Box, l *ledger.Ledger) (time.Duratio
 		}
 	}()
 	start := time.Now()
-	res := sync(t, box, l, mailbox.Options{})
+	res := sync(t, box, l, support.SyncOptions{})
 	d := time.Since(start)
 	close(stop)
 	<-done

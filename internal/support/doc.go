@@ -1,0 +1,18 @@
+// Package support runs the support-inbox digest: for each instance it reads
+// what arrived in the support mailbox since the last run (through
+// internal/mailbox, the IMAP adapter), classifies each message once
+// (internal/inbox), ties replies and bounces to the deliveries of the ledger,
+// applies the suppression policy to bounces, refreshes which replies were
+// answered, and assembles the report internal/digest writes; then it prints
+// and optionally mails the digest and marks what it reported.
+//
+// Reading is incremental: the ledger keeps, per instance and mailbox, the
+// server's UIDVALIDITY and the last UID read, and every message read, by its
+// Message-ID. A new UIDVALIDITY (a recreated mailbox) reads everything again
+// and counts nothing twice; a failed read leaves the checkpoint where it was.
+//
+// The mailbox is only read (EXAMINE, BODY.PEEK) unless the run marks what it
+// read with a keyword. Summaries (envelope, header fields, flags, body
+// structure) are fetched in batches, and whole messages only of those that
+// may be ours, so memory grows with the batch and not with the mailbox.
+package support
