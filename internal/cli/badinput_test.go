@@ -66,7 +66,7 @@ func TestBadInput(t *testing.T) {
 		{"bad duration", "config/schedule.toml", `duration = "2h"`, `duration = "2 hours"`,
 			"announce: config/schedule.toml:10: windows.katuma.duration: bad duration \"2 hours\" (want e.g. \"2h\" or \"1h30m\")\n"},
 		{"unknown time zone", "config/instances.toml", `timezone = "Europe/Madrid"`, `timezone = "Europe/Madird"`,
-			"announce: config/instances.toml:10: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid)\n"},
+			"announce: config/instances.toml:10: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid, or a Rails name such as Madrid)\n"},
 		{"missing translation key", "locales/ca.toml", "[down]\nother = \"Durant aquest període, {{.Instance}} no estarà disponible.\"\n", "",
 			"announce: katuma announce notice in ca: locales/ca.toml: message \"down\" is missing (used by templates/email/announce.txt.tmpl)\n"},
 		{"bad CSV row", "recipients/katuma.csv", "ana.garcia@example.test,", "ana.garcia.example.test,",

@@ -88,7 +88,7 @@ func TestBadInstances(t *testing.T) {
 		{"wrong type", func(s string) string { return strings.Replace(s, `name = "Katuma"`, `name = 7`, 1) },
 			"FILE:3: instances.katuma.name: incompatible types: TOML value has type int64; destination has type string"},
 		{"unknown time zone", func(s string) string { return strings.Replace(s, `Europe/Madrid`, `Europe/Madird`, 1) },
-			"FILE:4: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid)"},
+			"FILE:4: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid, or a Rails name such as Madrid)"},
 		{"missing required", func(s string) string { return strings.Replace(s, `from = "Katuma <noreply@katuma.test>"`, ``, 1) },
 			"FILE:2: instances.katuma: missing required key \"from\""},
 		{"secret in config", func(s string) string {

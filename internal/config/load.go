@@ -190,6 +190,10 @@ func (s *SMTP) validate(ps *problems, p string) {
 	if s.Host == "" {
 		ps.add(p, "missing required key %q", "host")
 	}
+	if problem, meant, ok := ofnTLS(s.TLS, s.Port); ok {
+		ps.add(p+".tls", "%s", problem)
+		s.TLS = meant // reported once; the checks below see what was meant
+	}
 	switch s.TLS {
 	case "":
 		s.TLS = "starttls"

@@ -61,19 +61,29 @@ func (n *Notice) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Zone is an IANA time zone, checked when decoded.
+// Zone is a time zone, checked when decoded. It is written as an IANA name
+// ("Europe/Madrid") or as the Rails name OFN's config.time_zone and
+// ofn-install's `timezone` use ("Madrid", "Eastern Time (US & Canada)");
+// either way the Location is the IANA zone, so output shows the IANA name.
 type Zone struct{ *time.Location }
 
+//go:generate go run ./gen/railszones -o railszones_gen.go
+
 // UnmarshalText loads the named zone; "Local" and "" are refused because they
-// would make the same file mean different times on different machines.
+// would make the same file mean different times on different machines. An
+// IANA name keeps its meaning; any other name is looked up in Rails' table
+// (railszones_gen.go, ActiveSupport::TimeZone::MAPPING).
 func (z *Zone) UnmarshalText(b []byte) error {
 	name := string(b)
 	if name == "" || name == "Local" {
 		return fmt.Errorf("time zone %q: give an IANA name such as Europe/Madrid", name)
 	}
 	loc, err := time.LoadLocation(name)
+	if iana, ok := railsZones[name]; ok && err != nil {
+		loc, err = time.LoadLocation(iana)
+	}
 	if err != nil {
-		return fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Madrid)", name)
+		return fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Madrid, or a Rails name such as Madrid)", name)
 	}
 	z.Location = loc
 	return nil
