@@ -163,3 +163,15 @@ func all(s string, f func(byte) bool) bool {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// Writes reports whether l and o write every date, time and zone alike, as
+// en and en-US do, or de and de-DE: a reader of one loses nothing reading the
+// other.
+func (l *Locale) Writes(o *Locale) bool {
+	if l == o {
+		return true
+	}
+	a, b := *l.names, *o.names
+	a.tag, b.tag = "", ""
+	return a == b
+}

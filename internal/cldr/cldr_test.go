@@ -50,3 +50,21 @@ func TestForGenerated(t *testing.T) {
 		}
 	}
 }
+
+func TestWrites(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"en", "en-US", true},
+		{"de", "de-DE", true},
+		{"en", "en-CA", false},
+		{"fr", "fr-CA", false},
+		{"fr", "fr", true},
+	}
+	for _, tt := range tests {
+		if got := For(tt.a).Writes(For(tt.b)); got != tt.want {
+			t.Errorf("For(%q).Writes(For(%q)) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
