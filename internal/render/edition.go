@@ -123,13 +123,13 @@ func (e *Edition) fill(job Job) error {
 	start, end, latest := w.Begin().In(loc), w.End().In(loc), w.LatestEnd().In(loc)
 	c := e.cal
 	d := map[string]any{
-		"Instance":  in.Name,
-		"Release":   job.Schedule.Release,
-		"Date":      c.Date(start),
-		"Start":     c.TimeZoned(start),
-		"Zone":      c.Zone(start),
-		"Email":     in.Support.Email,
-		"URL":       in.Support.URL,
+		"Instance": in.Name,
+		"Release":  job.Schedule.Release,
+		"Date":     c.Date(start),
+		"Start":    c.TimeZoned(start),
+		"Zone":     c.Zone(start),
+		"Email":    in.Support.Email,
+		"URL":      in.Support.URL,
 	}
 	e.data = d
 	var err error
