@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/mail"
 	"os"
@@ -237,6 +239,12 @@ func printJob(w io.Writer, j job, s *previewSink) error {
 		if n := c.Fallback[fb]; n > 0 {
 			fmt.Fprintf(w, "  %d read the default locale %s (%s)\n", n, j.prep.Editions()[0].Locale(), fb)
 		}
+	}
+	regional := slices.SortedFunc(maps.Keys(c.Regional), func(a, b dispatch.RegionalFallback) int {
+		return cmp.Or(strings.Compare(a.Reader, b.Reader), strings.Compare(a.Edition, b.Edition))
+	})
+	for _, rf := range regional {
+		fmt.Fprintf(w, "  %d %s read %s (%s)\n", c.Regional[rf], rf.Reader, rf.Edition, render.OtherRegion)
 	}
 	for _, bad := range c.Invalid {
 		fmt.Fprintf(w, "  skipped %s\n", bad)
