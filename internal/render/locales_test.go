@@ -101,7 +101,7 @@ type scenario struct {
 
 var scenarios = []scenario{
 	// URL, hours Monday–Friday (support_hours_range), extra time, UTC, a
-	// window past midnight (range_overnight, range_utc).
+	// window past midnight (range_overnight, range_with_utc).
 	{name: "full", url: true, days: []string{"monday", "tuesday", "wednesday", "thursday", "friday"}, showUTC: true,
 		start: "2019-07-30 22:00", d: 4 * time.Hour, extra: time.Hour, wantAllMessages: true},
 	// No URL, two separate days (list_and, support_hours_days), minutes, no extra.

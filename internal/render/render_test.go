@@ -85,7 +85,7 @@ func TestSubjectAndBodySameLocale(t *testing.T) {
 		{"ca_ES", "Manteniment programat", "Esperem que duri aproximadament 2 hores (9:00–11:00 CEST), tot i que podria allargar-se una hora més.", OwnLocale},
 		{"es", "Mantenimiento programado de Katuma el martes, 7 de mayo de 2019", "El próximo martes, 7 de mayo de 2019, Katuma tendrá un mantenimiento programado.", OwnLocale},
 		{"", "Mantenimiento programado", "Esperamos que dure aproximadamente 2 horas (9:00–11:00 CEST), aunque podría alargarse una hora más.", NoLocale},
-		{"en", "Mantenimiento programado", "Durante este periodo, Katuma no estará disponible.", NotOffered},
+		{"de", "Mantenimiento programado", "Durante este periodo, Katuma no estará disponible.", NotOffered},
 		{"xx!", "Mantenimiento programado", "Hola:", NotOffered},
 	}
 	for _, tt := range tests {
