@@ -190,9 +190,9 @@ func TestEveryLocaleRendersEveryNotice(t *testing.T) {
 	}
 }
 
-// TestGoldenEveryLanguage keeps, per shipped language, the announcement (subject
-// and plain text) and the done notice's forum post of the full scenario in
-// testdata/golden/<tag>.txt, so a change to any language's wording or dates
+// TestGoldenEveryLanguage keeps, per shipped language, every notice's email
+// (subject and plain text) and the announcement's forum post of the full
+// scenario in testdata/golden/<tag>.txt, so a change to any language's wording or dates
 // shows in review. Refresh with go test ./internal/render -update.
 func TestGoldenEveryLanguage(t *testing.T) {
 	r := shippedCatalog(t)
@@ -203,7 +203,7 @@ func TestGoldenEveryLanguage(t *testing.T) {
 			in := s.instance(t, locale)
 			w := window(t, in, s.start, s.d, s.extra)
 			var b strings.Builder
-			for _, n := range []config.Notice{config.Announce, config.Done} {
+			for _, n := range config.AllNotices {
 				p, err := prepare(t, r, in, w, n)
 				if err != nil {
 					t.Fatalf("Prepare(%s): %v", n, err)
@@ -217,7 +217,9 @@ func TestGoldenEveryLanguage(t *testing.T) {
 					t.Fatalf("Forum(%s): %v", n, err)
 				}
 				b.WriteString("=== " + string(n) + " email\nSubject: " + m.Subject + "\n\n" + m.Text + "\n")
-				b.WriteString("=== " + string(n) + " forum\n# " + post.Title + "\n\n" + post.Markdown + "\n")
+				if n == config.Announce {
+					b.WriteString("=== " + string(n) + " forum\n# " + post.Title + "\n\n" + post.Markdown + "\n")
+				}
 			}
 			golden := filepath.Join("testdata", "golden", locale+".txt")
 			if *update {
