@@ -242,3 +242,39 @@ func TestRepeatedHourStart(t *testing.T) {
 		t.Errorf("Resolve(Toronto 01:30) = %v, %q, %v; want 05:30 UTC with a warning", got, amb, err)
 	}
 }
+
+// StartText names one instant: the offset is written only for a repeated
+// hour, and reading the text back gives the same instant.
+func TestStartText(t *testing.T) {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	tests := []struct {
+		utc  time.Time
+		want string
+	}{
+		{time.Date(2019, 5, 7, 7, 0, 0, 0, time.UTC), "2019-05-07T09:00:00"},
+		{time.Date(2019, 10, 27, 0, 30, 0, 0, time.UTC), "2019-10-27T02:30:00+02:00"},
+		{time.Date(2019, 10, 27, 1, 30, 0, 0, time.UTC), "2019-10-27T02:30:00+01:00"},
+	}
+	for _, tt := range tests {
+		got := StartText(tt.utc.In(madrid))
+		if got != tt.want {
+			t.Errorf("StartText(%v) = %q, want %q", tt.utc, got, tt.want)
+		}
+		var l LocalDateTime
+		v, err := time.Parse(time.RFC3339, got+"Z")
+		if strings.Contains(got, "+") {
+			v, err = time.Parse(time.RFC3339, got)
+		} else {
+			v = time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), 0, 0, time.FixedZone("datetime-local", 0))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.UnmarshalTOML(v); err != nil {
+			t.Fatal(err)
+		}
+		if back, _, err := l.Resolve(madrid); err != nil || !back.Equal(tt.utc) {
+			t.Errorf("%s read back = %v, %v; want %v", got, back, err, tt.utc)
+		}
+	}
+}

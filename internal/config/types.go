@@ -238,6 +238,18 @@ func (l LocalDateTime) passes(loc *time.Location) []time.Time {
 	return out
 }
 
+// StartText writes t as a schedule's start: its local date-time, with its UTC
+// offset only where the local time happens twice, so that the text names t
+// and no other instant.
+func StartText(t time.Time) string {
+	s := t.Format("2006-01-02T15:04:05")
+	l := LocalDateTime{Year: t.Year(), Month: t.Month(), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), set: true}
+	if len(l.passes(t.Location())) > 1 {
+		s += t.Format("-07:00")
+	}
+	return s
+}
+
 func zoneOffset(t time.Time) int {
 	_, off := t.Zone()
 	return off
