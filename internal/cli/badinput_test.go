@@ -169,3 +169,19 @@ func TestCheckShipped(t *testing.T) {
 		t.Errorf("check = %d, %q, %q; want 0 and no problems", code, stdout, stderr)
 	}
 }
+
+// A start in a repeated hour: check warns, names the pass it took and still
+// passes; with the offset written it says nothing.
+func TestCheckRepeatedHour(t *testing.T) {
+	sandbox(t)
+	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-10-27T02:30:00")
+	code, stdout, stderr := runCLI(t, "check")
+	want := "config/schedule.toml:9: windows.katuma.start: 2019-10-27T02:30 happens twice in Europe/Madrid (the clocks go back); took the first pass, 2019-10-27T02:30+02:00 (CEST), not 2019-10-27T02:30+01:00 (CET): write the offset to choose (warning)\n"
+	if code != 0 || stdout != want {
+		t.Errorf("check = %d, %q (%s); want 0 and\n%s", code, stdout, stderr, want)
+	}
+	edit(t, "config/schedule.toml", "start = 2019-10-27T02:30:00", "start = 2019-10-27T02:30:00+01:00")
+	if code, stdout, stderr := runCLI(t, "check"); code != 0 || stdout != "" {
+		t.Errorf("check with the offset = %d, %q (%s); want 0 and nothing", code, stdout, stderr)
+	}
+}

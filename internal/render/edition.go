@@ -108,6 +108,9 @@ func (r *Renderer) newEdition(job Job, locale string) (*Edition, error) {
 	if cal == nil {
 		return nil, fmt.Errorf("no CLDR date data for locale %s (add it to internal/cldr/gen/locales.mjs and run go generate)", tag)
 	}
+	if zone := job.Instance.Location().String(); !cldr.HasZone(zone) {
+		return nil, fmt.Errorf("time zone %s has no CLDR zone names: internal/cldr has those of every zone in Go's tzdata (go generate there adds a newer Go's)", zone)
+	}
 	e := &Edition{tag: tag, locale: locale, lang: lang, cal: cal}
 	if err := e.fill(job); err != nil {
 		return nil, err

@@ -404,3 +404,19 @@ func TestRegionalFallback(t *testing.T) {
 		}
 	}
 }
+
+// A zone without CLDR names would be written as a bare offset ("GMT-7"):
+// refused before anything is rendered.
+func TestZoneWithoutNames(t *testing.T) {
+	r, err := minimal(t, map[string]string{"en.toml": minimalMessages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := instanceWith(t, "America/Vancouver", "en")
+	w := window(t, in, "2019-05-07 09:00", 2*time.Hour, 0)
+	in.TimeZone = config.Zone{Location: time.FixedZone("America/Nowhere", -7*3600)}
+	_, err = r.Prepare(Job{Schedule: &config.Schedule{}, Instance: in, Window: w, Notice: config.Announce})
+	if want := "x announce notice in en: time zone America/Nowhere has no CLDR zone names: internal/cldr has those of every zone in Go's tzdata (go generate there adds a newer Go's)"; err == nil || err.Error() != want {
+		t.Errorf("Prepare err = %v, want %q", err, want)
+	}
+}

@@ -58,6 +58,20 @@ function oneStyle(f, a, b) {
     ? alone[p.source].find((q) => q.type === p.type).value : p.value)).join('');
 }
 
+// The cases of internal/render's window sentences: each pass of a repeated
+// hour (02:30 CEST and 02:30 CET in Madrid, 1:30 EDT and EST in Toronto, 2:30
+// AEDT and AEST in Melbourne), and UTC on another day than the local date
+// (Vancouver's evening, Melbourne's morning).
+const repeated = [
+  ['Europe/Madrid', '2019-10-27T00:30Z'], ['Europe/Madrid', '2019-10-27T01:30Z'],
+  ['America/Toronto', '2019-11-03T05:30Z'], ['America/Toronto', '2019-11-03T06:30Z'],
+  ['Australia/Melbourne', '2019-04-06T15:30Z'], ['Australia/Melbourne', '2019-04-06T16:30Z'],
+].map(([zone, t]) => [zone, at(t)]);
+const otherDay = [
+  ['America/Vancouver', at('2019-05-08T03:00Z')], ['UTC', at('2019-05-08T03:00Z')],
+  ['Australia/Melbourne', at('2019-05-06T23:00Z')], ['UTC', at('2019-05-06T23:00Z')],
+];
+
 function main() {
   const entries = [];
   const sweeps = [];
@@ -82,7 +96,8 @@ function main() {
     }
     dates.push(['Europe/Madrid', at('2020-02-29T10:00Z')], ['Europe/Madrid', at('2030-12-31T10:00Z')],
       ['Australia/Melbourne', at('2019-04-09T15:30Z')], ['America/Toronto', at('2019-12-31T23:30Z')],
-      ['America/Chicago', at('2020-03-01T03:00Z')], ['Europe/London', at('2019-06-30T23:30Z')], ...switches);
+      ['America/Chicago', at('2020-03-01T03:00Z')], ['Europe/London', at('2019-06-30T23:30Z')], ...switches,
+      ...repeated, ...otherDay);
     for (const [zone, t] of dates) add('date', locale, zone, t, null, dtf(zone, { dateStyle: 'full' }).format(t), true);
 
     // Times: every hour of the day, on the hour and at :45;
@@ -93,7 +108,7 @@ function main() {
         for (const m of [0, 45]) times.push([zone, new Date(Date.UTC(2019, 3, 9, h, m))]);
       }
     }
-    times.push(...switches);
+    times.push(...switches, ...repeated, ...otherDay);
     for (const [zone, t] of times) add('time', locale, zone, t, null, dtf(zone, { timeStyle: 'short' }).format(t), true);
 
     // Ranges within one local day: morning, crossing noon, evening, minutes
@@ -110,6 +125,11 @@ function main() {
       ['America/Toronto', at('2019-11-03T05:30Z'), at('2019-11-03T06:30Z')],
       ['America/Chicago', at('2019-07-04T14:00Z'), at('2019-07-04T19:30Z')],
       ['Australia/Melbourne', at('2019-04-06T15:00Z'), at('2019-04-06T17:00Z')],
+      // Support hours 9:00–17:00 in Toronto (fr-CA: one time style), the
+      // window of 20:00–22:00 in Vancouver and its UTC times the next day.
+      ['America/Toronto', at('2019-06-13T13:00Z'), at('2019-06-13T21:00Z')],
+      ['America/Vancouver', at('2019-05-08T03:00Z'), at('2019-05-08T05:00Z')],
+      ['UTC', at('2019-05-08T03:00Z'), at('2019-05-08T05:00Z')],
     ];
     for (const [zone, a, b] of ranges) {
       const f = dtf(zone, { timeStyle: 'short' });
@@ -119,7 +139,7 @@ function main() {
 
     // Zone names: the DST switches, each zone of ZONES at times other than
     // the sweeps' below, and every zone in the sweeps.
-    const zones = [...switches];
+    const zones = [...switches, ...repeated, ...otherDay];
     for (const zone of ZONES) zones.push([zone, at('2021-03-01T12:00Z')], [zone, at('2030-08-01T12:00Z')]);
     for (const [zone, t] of zones) {
       const name = dtf(zone, { timeZoneName: 'short' }).formatToParts(t).find((p) => p.type === 'timeZoneName').value;

@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 // LOCALES are BCP 47 tags, each resolved by ICU to itself (gen.mjs checks):
 // every locale of Open Food Network's config/locales (openfoodfoundation/
 // openfoodnetwork at d4f0a99e2aec, 2026-08-07; en_TST is a test locale and is
-// left out), written the BCP 47 way, and the languages of its regional forms
-// that it has no file of their own for (de, nl). OFN's pt is Portugal's; CLDR's
-// pt is Brazil's, and OFN ships no pt_PT, so a pt reader gets CLDR's pt.
+// left out), written the BCP 47 way; the languages of its regional forms that
+// it has no file of their own for (de, nl); and pt-PT: OFN's pt is Portugal's,
+// CLDR's pt is Brazil's (same dates and times, but "GMT+1" where Portugal
+// writes "WEST"), so an instance in Portugal can offer pt_PT and get both
+// pt.toml's words and Portugal's zone names.
 export const LOCALES = [
   'ar',
   'ca',
@@ -34,7 +36,7 @@ export const LOCALES = [
   'nl', 'nl-BE',
   'pa',
   'pl',
-  'pt', 'pt-BR',
+  'pt', 'pt-BR', 'pt-PT',
   'ru',
   'sr',
   'sv',
