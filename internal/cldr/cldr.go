@@ -2,10 +2,17 @@
 // writes them, with CLDR data read out of ICU rather than typed by hand.
 //
 // data_gen.go comes from gen/gen.mjs, which asks node's Intl.DateTimeFormat
-// (ICU with full CLDR data) about the locales and zones in gen/locales.mjs.
-// To add one, or to take a newer CLDR with a newer node, run go generate
-// here: it rewrites data_gen.go and testdata/fixtures.json, and TestFixtures
-// checks the first against the second.
+// (ICU with full CLDR data) about the locales in gen/locales.mjs (every
+// locale Open Food Network ships) and about every zone Go's embedded tzdata
+// can load. To add a locale, or to take a newer CLDR with a newer node, run
+// go generate here: it rewrites data_gen.go and testdata/fixtures.json, and
+// TestFixtures checks the first against the second. Nothing else needs node:
+// a message file for a language with data here needs no rebuild.
+//
+// Each locale has one time style: a time is written by the same pattern
+// alone, in a range, and in any sentence that names one. Where CLDR's
+// interval patterns pad hours differently from its short time (fr-CA), the
+// ranges follow the short time.
 package cldr
 
 //go:generate node gen/gen.mjs
@@ -26,33 +33,24 @@ type Locale struct {
 	time      pattern
 	timeRange [2]pattern // within one day period, across noon
 	offset    offsetFormat
-	zones     map[zoneKey]string
+	zones     map[zoneKey]zoneEntry
+	digits    *[10]string // nil for 0–9
 }
 
 // localeData is one locale as gen.mjs read it from ICU.
 type localeData struct {
 	tag        string
+	digits     string     // the ten digits, zero first, where not 0–9
 	months     [12]string // wide, format context, January first
 	weekdays   [7]string  // wide, format context, Sunday first
 	dayPeriods [2]string  // AM, PM; empty where no pattern has an "a"
 	date       string     // CLDR pattern of Intl's dateStyle "full"
 	time       string     // CLDR pattern of Intl's timeStyle "short"
 	timeRange  [2]string  // CLDR interval patterns: within a day period, across noon
+	rangeSep   string     // between the two times of timeRange[0]: "–", " – ", " a "
 	gmtFormat  string     // such as "GMT{0}"
 	hourFormat string     // positive;negative offset, such as "+H:mm;-H:mm"
-	zones      []zoneName
-}
-
-// zoneName is ICU's short name for a zone at one of its UTC offsets.
-type zoneName struct {
-	zone   string // IANA name, as time.Location.String returns it
-	offset int    // seconds east of UTC
-	name   string
-}
-
-type zoneKey struct {
-	zone   string
-	offset int
+	zoneTable  int        // index into zoneTables
 }
 
 // byTag holds every generated locale under its lowercased BCP 47 tag. The
@@ -71,7 +69,7 @@ var byTag = func() map[string]*Locale {
 }()
 
 func newLocale(d *localeData) (*Locale, error) {
-	l := &Locale{names: d, zones: make(map[zoneKey]string, len(d.zones))}
+	l := &Locale{names: d}
 	var errs [5]error
 	l.date, errs[0] = compile(d.date, dateFields)
 	l.time, errs[1] = compile(d.time, clockFields)
@@ -86,8 +84,20 @@ func newLocale(d *localeData) (*Locale, error) {
 	if d.dayPeriods[0] == "" && (l.time.has(dayPeriod) || l.timeRange[0].has(dayPeriod) || l.timeRange[1].has(dayPeriod)) {
 		return nil, fmt.Errorf("%s: patterns show a day period but there are no day period names", d.tag)
 	}
-	for _, z := range d.zones {
-		l.zones[zoneKey{z.zone, z.offset}] = z.name
+	if d.digits != "" {
+		r := []rune(d.digits)
+		if len(r) != 10 {
+			return nil, fmt.Errorf("%s: digits %q are not ten", d.tag, d.digits)
+		}
+		l.digits = new([10]string)
+		for i, c := range r {
+			l.digits[i] = string(c)
+		}
+		l.offset.digits = l.digits
+	}
+	var err error
+	if l.zones, err = parseZoneTable(d.zoneTable); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.tag, err)
 	}
 	return l, nil
 }
@@ -153,3 +163,15 @@ func all(s string, f func(byte) bool) bool {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// Writes reports whether l and o write every date, time and zone alike, as
+// en and en-US do, or de and de-DE: a reader of one loses nothing reading the
+// other.
+func (l *Locale) Writes(o *Locale) bool {
+	if l == o {
+		return true
+	}
+	a, b := *l.names, *o.names
+	a.tag, b.tag = "", ""
+	return a == b
+}

@@ -11,15 +11,19 @@ func TestFor(t *testing.T) {
 		{"OFN region of English", "en_CA", "en-CA"},
 		{"any case", "EN_ca", "en-CA"},
 		{"language alone", "nl", "nl"},
-		{"unknown region falls back to the language", "fr_CH", "fr"},
-		{"region that is the language's default", "de_DE", "de"},
+		{"unknown region falls back to the language", "fr_LU", "fr"},
+		{"OFN's Swiss French", "fr_CH", "fr-CH"},
+		{"OFN's German", "de_DE", "de-DE"},
+		{"region without data", "nl_NL", "nl"},
 		{"numeric region", "es-419", "es"},
 		{"script skipped", "en-Latn-GB", "en-GB"},
 		{"POSIX codeset", "fr_CA.UTF-8", "fr-CA"},
 		{"POSIX modifier", "ca_ES@valencia", "ca"},
 		{"variant is not a region", "ca-valencia", "ca"},
 		{"unknown language", "xx", ""},
-		{"unknown language with a known region", "pt_BR", ""},
+		{"unknown language with a known region", "ja_JP", ""},
+		{"OFN's Brazilian Portuguese", "pt_BR", "pt-BR"},
+		{"OFN's Filipino", "fil_PH", "fil-PH"},
 		{"empty", "", ""},
 		{"POSIX C", "C", ""},
 		{"region alone", "_CA", ""},
@@ -43,6 +47,24 @@ func TestForGenerated(t *testing.T) {
 	for _, d := range generated {
 		if l := For(d.tag); l == nil || l.Tag() != d.tag {
 			t.Errorf("For(%q) = %v, want the %s data", d.tag, l, d.tag)
+		}
+	}
+}
+
+func TestWrites(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"en", "en-US", true},
+		{"de", "de-DE", true},
+		{"en", "en-CA", false},
+		{"fr", "fr-CA", false},
+		{"fr", "fr", true},
+	}
+	for _, tt := range tests {
+		if got := For(tt.a).Writes(For(tt.b)); got != tt.want {
+			t.Errorf("For(%q).Writes(For(%q)) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

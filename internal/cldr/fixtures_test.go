@@ -13,7 +13,9 @@ import (
 // gen/fixtures.mjs, for instants in every locale.
 type fixtures struct {
 	Node, ICU, CLDR, TZ string
+	Zones               []string // every zone Go can load, for Sweeps
 	Entries             []fixture
+	Sweeps              []sweep
 }
 
 type fixture struct {
@@ -23,6 +25,40 @@ type fixture struct {
 	At, End time.Time
 	Want    string
 	V8      bool // Want went through V8's U+202F rewrite; see v8
+}
+
+// UnmarshalJSON reads an entry written as
+// [kind, locale, zone, at, end or "", want, v8 as 0 or 1].
+func (f *fixture) UnmarshalJSON(b []byte) error {
+	var raw [7]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var at, end string
+	var v8 int
+	for i, dst := range []any{&f.Kind, &f.Locale, &f.Zone, &at, &end, &f.Want, &v8} {
+		if err := json.Unmarshal(raw[i], dst); err != nil {
+			return fmt.Errorf("fixture %s: field %d: %w", b, i, err)
+		}
+	}
+	var err error
+	if f.At, err = time.Parse(time.RFC3339, at); err != nil {
+		return err
+	}
+	if end != "" {
+		if f.End, err = time.Parse(time.RFC3339, end); err != nil {
+			return err
+		}
+	}
+	f.V8 = v8 == 1
+	return nil
+}
+
+// sweep is the short name of every zone in Zones at one instant.
+type sweep struct {
+	Locale string
+	At     time.Time
+	Want   []string
 }
 
 // v8 is the rewrite V8 applies to what format and formatToParts return, and
@@ -65,6 +101,8 @@ func TestFixtures(t *testing.T) {
 		}
 	}
 
+	t.Run("sweeps", func(t *testing.T) { testSweeps(t, &f) })
+
 	locs := map[string]*time.Location{}
 	for _, g := range order {
 		t.Run(g.kind+"/"+g.locale, func(t *testing.T) {
@@ -104,4 +142,42 @@ func format(l *Locale, kind string, at, end time.Time) (call, got string) {
 		return fmt.Sprintf("Zone(%v)", at), l.Zone(at)
 	}
 	return fmt.Sprintf("unknown fixture kind %q", kind), ""
+}
+
+// testSweeps checks the name of every zone Go can load, at each sweep's
+// instant, and that the generated data covers exactly those zones.
+func testSweeps(t *testing.T, f *fixtures) {
+	if len(f.Zones) != len(zoneIDs) {
+		t.Errorf("fixtures sweep %d zones, data_gen.go has %d: run go generate with one Go", len(f.Zones), len(zoneIDs))
+	}
+	locs := make([]*time.Location, len(f.Zones))
+	for i, z := range f.Zones {
+		if !HasZone(z) {
+			t.Errorf("HasZone(%q) = false, want true", z)
+		}
+		locs[i] = load(t, z)
+	}
+	locales := map[string]bool{}
+	for _, s := range f.Sweeps {
+		locales[s.Locale] = true
+		l := For(s.Locale)
+		if l == nil || l.Tag() != s.Locale {
+			t.Errorf("For(%q) = %v, want the %s data", s.Locale, l, s.Locale)
+			continue
+		}
+		if len(s.Want) != len(locs) {
+			t.Fatalf("sweep %s %v has %d names for %d zones", s.Locale, s.At, len(s.Want), len(locs))
+		}
+		for i, loc := range locs {
+			at := s.At.In(loc)
+			if got := l.Zone(at); got != v8(s.Want[i]) && v8(got) != s.Want[i] {
+				t.Errorf("%s: Zone(%v) = %q, want %q", s.Locale, at, got, s.Want[i])
+			}
+		}
+	}
+	for _, d := range generated {
+		if !locales[d.tag] {
+			t.Errorf("no zone sweep for %s: run go generate", d.tag)
+		}
+	}
 }

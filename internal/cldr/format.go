@@ -8,7 +8,7 @@ import "time"
 func (l *Locale) Date(t time.Time) string {
 	var buf [64]byte
 	f := dateOf(t)
-	return string(l.date.append(buf[:0], l.names, &f, &f))
+	return string(l.date.append(buf[:0], l, &f, &f))
 }
 
 // Time returns t's time of day, in t's location, like Intl.DateTimeFormat's
@@ -17,7 +17,7 @@ func (l *Locale) Date(t time.Time) string {
 func (l *Locale) Time(t time.Time) string {
 	var buf [32]byte
 	f := clockOf(t)
-	return string(l.time.append(buf[:0], l.names, &f, &f))
+	return string(l.time.append(buf[:0], l, &f, &f))
 }
 
 // TimeRange returns the times from a to b within one day, in a's location,
@@ -35,5 +35,26 @@ func (l *Locale) TimeRange(a, b time.Time) string {
 		p = l.timeRange[1]
 	}
 	var buf [64]byte
-	return string(p.append(buf[:0], l.names, &start, &end))
+	return string(p.append(buf[:0], l, &start, &end))
+}
+
+// TimeZoned returns t's time of day and its zone's short name, as a sentence
+// names one moment: "9:00 AM PDT", "20 h 00 HAP".
+func (l *Locale) TimeZoned(t time.Time) string {
+	return l.Time(t) + " " + l.Zone(t)
+}
+
+// ZonedRange returns the times from a to b, on one day, with their zone: the
+// locale's time range and the zone once, "9:00–11:00 CEST", when both have
+// the same offset; else each time with its zone, joined as the locale joins
+// the times of a range: "2:30 CEST–2:30 CET", "2:00 a. m. GMT+2 a 3:00 a. m.
+// GMT+1". Like TimeRange, it does not show dates.
+func (l *Locale) ZonedRange(a, b time.Time) string {
+	b = b.In(a.Location())
+	_, offA := a.Zone()
+	_, offB := b.Zone()
+	if offA == offB {
+		return l.TimeRange(a, b) + " " + l.Zone(a)
+	}
+	return l.TimeZoned(a) + l.names.rangeSep + l.TimeZoned(b)
 }

@@ -112,8 +112,12 @@ func TestTimeRange(t *testing.T) {
 		{"en-CA", at(10, 0), at(14, 0), "10:00" + nnbsp + "a.m.–2:00" + nnbsp + "p.m."},
 		{"en-GB", at(9, 0), at(11, 0), "09:00–11:00"},
 		{"fr", at(9, 0), at(11, 0), "09:00" + thin + "–" + thin + "11:00"},
-		// fr-CA pads the hour of a single time but not in a range.
-		{"fr-CA", at(9, 0), at(11, 0), "9 h 00" + thin + "–" + thin + "11 h 00"},
+		// fr-CA pads the hour of a single time, and ICU's ranges do not; here
+		// a range writes its times as a single time is written.
+		{"fr-CA", at(9, 0), at(11, 0), "09 h 00" + thin + "–" + thin + "11 h 00"},
+		{"fr-CA", at(15, 0), at(17, 0), "15 h 00" + thin + "–" + thin + "17 h 00"},
+		// Marathi writes Devanagari digits.
+		{"mr", at(9, 5), at(11, 0), "९:०५ – ११:०० AM"},
 		{"de", at(9, 0), at(11, 0), "09:00–11:00 Uhr"},
 		{"en-US", at(9, 0), at(9, 0).Add(30 * time.Second), "9:00" + nnbsp + "AM"},
 		// b is shown in a's location.
@@ -158,6 +162,21 @@ func TestZone(t *testing.T) {
 		{"en", in(winter, "Asia/Kolkata"), "GMT+5:30"},
 		{"fr", in(winter, "Pacific/Marquesas"), "UTC" + minus + "9:30"},
 		{"en", winter.In(time.FixedZone("CET", 3600)), "GMT+1"},
+		// Every zone Go can load has its names: Vancouver, not GMT-7.
+		{"en", in(summer, "America/Vancouver"), "PDT"},
+		{"en-CA", in(winter, "America/Vancouver"), "PST"},
+		{"fr-CA", in(summer, "America/Vancouver"), "HAP"},
+		{"en-IN", in(winter, "Asia/Kolkata"), "IST"},
+		{"en-IN", in(winter, "Asia/Calcutta"), "IST"}, // the old name ICU keeps
+		{"en-NZ", in(winter, "Pacific/Auckland"), "NZDT"},
+		{"pt-BR", in(winter, "America/Sao_Paulo"), "BRST"}, // Brazil's last summer time
+		{"pt-BR", in(summer, "America/Sao_Paulo"), "BRT"},
+		{"mr", in(winter, "Asia/Kolkata"), "IST"},
+		{"mr", in(winter, "Europe/Madrid"), "[GMT]+१"},
+		// A name that changed: Yukon kept -7 all year from late 2020, and
+		// ICU has no name for it since.
+		{"en", in(summer, "America/Whitehorse"), "PDT"},
+		{"en", time.Date(2026, time.July, 15, 12, 0, 0, 0, load(t, "America/Whitehorse")), "GMT-7"},
 		{"en", time.Date(1900, time.June, 1, 12, 0, 0, 0, load(t, "Europe/Madrid")), "GMT-0:14:44"},
 	}
 	for _, tt := range tests {
@@ -185,6 +204,75 @@ func TestWeekday(t *testing.T) {
 	for _, tt := range tests {
 		if got := For(tt.tag).Weekday(tt.day); got != tt.want {
 			t.Errorf("For(%q).Weekday(%v) = %q, want %q", tt.tag, tt.day, got, tt.want)
+		}
+	}
+}
+
+func TestZonedRange(t *testing.T) {
+	at := func(zone string, h, m int) time.Time {
+		return time.Date(2019, time.October, 27, h, m, 0, 0, load(t, zone))
+	}
+	madrid := func(utcH, m int) time.Time {
+		return time.Date(2019, time.October, 27, utcH, m, 0, 0, time.UTC).In(load(t, "Europe/Madrid"))
+	}
+	tests := []struct {
+		tag  string
+		a, b time.Time
+		want string
+	}{
+		{"ca", at("Europe/Madrid", 9, 0), at("Europe/Madrid", 11, 0), "9:00–11:00 CET"},
+		{"en-US", at("America/Chicago", 9, 0), at("America/Chicago", 11, 0), "9:00" + thin + "–" + thin + "11:00" + nnbsp + "AM CDT"},
+		// Across a change of offset each time has its zone, joined as the
+		// locale joins a range.
+		{"ca", madrid(0, 30), madrid(1, 30), "2:30 CEST–2:30 CET"},
+		{"en-GB", madrid(0, 0), madrid(2, 0), "02:00 CEST–03:00 CET"},
+		{"fr", madrid(0, 0), madrid(2, 0), "02:00 UTC+2" + thin + "–" + thin + "03:00 UTC+1"},
+		{"es-CO", madrid(0, 0), madrid(2, 0), "2:00" + nnbsp + "a." + nnbsp + "m. GMT+2 a 3:00" + nnbsp + "a." + nnbsp + "m. GMT+1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tag+"/"+tt.want, func(t *testing.T) {
+			if got := mustFor(t, tt.tag).ZonedRange(tt.a, tt.b); got != tt.want {
+				t.Errorf("ZonedRange(%v, %v) = %q, want %q", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTimeZoned(t *testing.T) {
+	vancouver := load(t, "America/Vancouver")
+	tm := time.Date(2019, time.May, 7, 20, 0, 0, 0, vancouver)
+	tests := []struct{ tag, want string }{
+		{"en-CA", "8:00" + nnbsp + "p.m. PDT"},
+		{"fr-CA", "20 h 00 HAP"},
+		{"en-US", "8:00" + nnbsp + "PM PDT"},
+	}
+	for _, tt := range tests {
+		if got := mustFor(t, tt.tag).TimeZoned(tm); got != tt.want {
+			t.Errorf("For(%q).TimeZoned(%v) = %q, want %q", tt.tag, tm, got, tt.want)
+		}
+	}
+}
+
+func TestDigits(t *testing.T) {
+	l := mustFor(t, "mr")
+	tm := time.Date(2019, time.April, 9, 9, 5, 0, 0, time.UTC)
+	if got, want := l.Date(tm), "मंगळवार, ९ एप्रिल, २०१९"; got != want {
+		t.Errorf("Date(%v) = %q, want %q", tm, got, want)
+	}
+	if got, want := l.Time(tm), "९:०५ AM"; got != want {
+		t.Errorf("Time(%v) = %q, want %q", tm, got, want)
+	}
+}
+
+func TestHasZone(t *testing.T) {
+	for _, z := range []string{"America/Vancouver", "Europe/Madrid", "Asia/Kolkata", "Asia/Calcutta", "UTC", "Etc/UTC", "US/Pacific"} {
+		if !HasZone(z) {
+			t.Errorf("HasZone(%q) = false, want true", z)
+		}
+	}
+	for _, z := range []string{"", "Local", "Mars/Olympus_Mons", "europe/madrid"} {
+		if HasZone(z) {
+			t.Errorf("HasZone(%q) = true, want false", z)
 		}
 	}
 }

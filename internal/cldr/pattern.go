@@ -152,9 +152,10 @@ func clockOf(t time.Time) fields {
 	return fields{hour: h, minute: m}
 }
 
-// append appends p formatted with names, taking end-of-range fields from z
-// and the others from a.
-func (p pattern) append(b []byte, names *localeData, a, z *fields) []byte {
+// append appends p formatted in l, taking end-of-range fields from z and the
+// others from a.
+func (p pattern) append(b []byte, l *Locale, a, z *fields) []byte {
+	names, digits := l.names, l.digits
 	for i := range p {
 		op := &p[i]
 		f := a
@@ -167,21 +168,21 @@ func (p pattern) append(b []byte, names *localeData, a, z *fields) []byte {
 		case weekday:
 			b = append(b, names.weekdays[f.weekday]...)
 		case day:
-			b = appendNum(b, f.day, op.width)
+			b = appendNum(b, f.day, op.width, digits)
 		case month:
 			b = append(b, names.months[f.month-1]...)
 		case year:
-			b = strconv.AppendInt(b, int64(f.year), 10)
+			b = appendNum(b, f.year, 1, digits)
 		case hour12:
-			b = appendNum(b, (f.hour+11)%12+1, op.width)
+			b = appendNum(b, (f.hour+11)%12+1, op.width, digits)
 		case hour23:
-			b = appendNum(b, f.hour, op.width)
+			b = appendNum(b, f.hour, op.width, digits)
 		case hour11:
-			b = appendNum(b, f.hour%12, op.width)
+			b = appendNum(b, f.hour%12, op.width, digits)
 		case hour24:
-			b = appendNum(b, (f.hour+23)%24+1, op.width)
+			b = appendNum(b, (f.hour+23)%24+1, op.width, digits)
 		case minute:
-			b = appendNum(b, f.minute, op.width)
+			b = appendNum(b, f.minute, op.width, digits)
 		case dayPeriod:
 			b = append(b, names.dayPeriods[f.hour/12]...)
 		}
@@ -189,10 +190,22 @@ func (p pattern) append(b []byte, names *localeData, a, z *fields) []byte {
 	return b
 }
 
-// appendNum appends n, zero-padded to width digits (at most 2).
-func appendNum(b []byte, n, width int) []byte {
+// appendNum appends n ≥ 0, zero-padded to width digits (at most 2), in
+// digits where they are not nil.
+func appendNum(b []byte, n, width int, digits *[10]string) []byte {
+	start := len(b)
 	if width == 2 && n < 10 {
 		b = append(b, '0')
 	}
-	return strconv.AppendInt(b, int64(n), 10)
+	b = strconv.AppendInt(b, int64(n), 10)
+	if digits == nil {
+		return b
+	}
+	var ascii [20]byte
+	num := append(ascii[:0], b[start:]...)
+	b = b[:start]
+	for _, c := range num {
+		b = append(b, digits[c-'0']...)
+	}
+	return b
 }

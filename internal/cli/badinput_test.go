@@ -58,15 +58,15 @@ func TestBadInput(t *testing.T) {
 		old, new   string
 		wantStderr string
 	}{
-		{"TOML typo key", "config/instances.toml", `timezone = "Europe/Madrid"`, `timezon = "Europe/Madrid"`,
+		{"TOML typo key", "config/instances.toml", `timezone = "Madrid"`, `timezon = "Madrid"`,
 			"announce: config/instances.toml:8: instances.katuma: missing required key \"timezone\"\n" +
 				"announce: config/instances.toml:10: instances.katuma.timezon: unknown key\n"},
 		{"wrong type", "config/instances.toml", `name = "Katuma"`, `name = 7`,
 			"announce: config/instances.toml:9: instances.katuma.name: incompatible types: TOML value has type int64; destination has type string\n"},
 		{"bad duration", "config/schedule.toml", `duration = "2h"`, `duration = "2 hours"`,
 			"announce: config/schedule.toml:10: windows.katuma.duration: bad duration \"2 hours\" (want e.g. \"2h\" or \"1h30m\")\n"},
-		{"unknown time zone", "config/instances.toml", `timezone = "Europe/Madrid"`, `timezone = "Europe/Madird"`,
-			"announce: config/instances.toml:10: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid)\n"},
+		{"unknown time zone", "config/instances.toml", `timezone = "Madrid"`, `timezone = "Madird"`,
+			"announce: config/instances.toml:10: instances.katuma.timezone: unknown time zone \"Madird\" (want an IANA name such as Europe/Madrid, or a Rails name such as Madrid)\n"},
 		{"missing translation key", "locales/ca.toml", "[down]\nother = \"Durant aquest període, {{.Instance}} no estarà disponible.\"\n", "",
 			"announce: katuma announce notice in ca: locales/ca.toml: message \"down\" is missing (used by templates/email/announce.txt.tmpl)\n"},
 		{"bad CSV row", "recipients/katuma.csv", "ana.garcia@example.test,", "ana.garcia.example.test,",
@@ -123,13 +123,13 @@ func TestSkipInvalid(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "recipients: 7 from recipients/katuma.csv, 1 invalid rows skipped") ||
+	if !strings.Contains(stdout, "recipients: 12 from recipients/katuma.csv, 1 invalid rows skipped") ||
 		!strings.Contains(stdout, "skipped recipients/katuma.csv:5: bad email") {
 		t.Errorf("stdout does not list the skipped row:\n%s", stdout)
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "katuma", "announce", "*.eml"))
-	if len(files) != 7 {
-		t.Errorf("wrote %d .eml files, want 7", len(files))
+	if len(files) != 12 {
+		t.Errorf("wrote %d .eml files, want 12", len(files))
 	}
 }
 
@@ -167,5 +167,21 @@ func TestCheckShipped(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "check")
 	if code != 0 || stdout != "" || stderr != "check: no problems\n" {
 		t.Errorf("check = %d, %q, %q; want 0 and no problems", code, stdout, stderr)
+	}
+}
+
+// A start in a repeated hour: check warns, names the pass it took and still
+// passes; with the offset written it says nothing.
+func TestCheckRepeatedHour(t *testing.T) {
+	sandbox(t)
+	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-10-27T02:30:00")
+	code, stdout, stderr := runCLI(t, "check")
+	want := "config/schedule.toml:9: windows.katuma.start: 2019-10-27T02:30 happens twice in Europe/Madrid (the clocks go back); took the first pass, 2019-10-27T02:30+02:00 (CEST), not 2019-10-27T02:30+01:00 (CET): write the offset to choose (warning)\n"
+	if code != 0 || stdout != want {
+		t.Errorf("check = %d, %q (%s); want 0 and\n%s", code, stdout, stderr, want)
+	}
+	edit(t, "config/schedule.toml", "start = 2019-10-27T02:30:00", "start = 2019-10-27T02:30:00+01:00")
+	if code, stdout, stderr := runCLI(t, "check"); code != 0 || stdout != "" {
+		t.Errorf("check with the offset = %d, %q (%s); want 0 and nothing", code, stdout, stderr)
 	}
 }

@@ -49,8 +49,8 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 	d := newTestDue(t, state)
 	d.keys = []string{"katuma"}
 	dueEvery(t, d, "2019-04-30T06:00:00Z", "2019-04-30T08:00:00Z")
-	if n := len(bodies(srv, "announce")); n != 8 {
-		t.Fatalf("announce reached %d, want 8", n)
+	if n := len(bodies(srv, "announce")); n != 13 {
+		t.Fatalf("announce reached %d, want 13", n)
 	}
 	// A newcomer who was never told, and the window moves a week.
 	b, _ := os.ReadFile("recipients/katuma.csv")
@@ -61,8 +61,8 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 	dueEvery(t, d, "2019-05-01T10:00:00Z", "2019-05-16T00:00:00Z")
 
 	re := bodies(srv, "reschedule")
-	if len(re) != 8 || re["nou@example.test"] != "" {
-		t.Errorf("reschedule reached %d recipients (newcomer: %v), want the 8 told", len(re), re["nou@example.test"] != "")
+	if len(re) != 13 || re["nou@example.test"] != "" {
+		t.Errorf("reschedule reached %d recipients (newcomer: %v), want the 13 told", len(re), re["nou@example.test"] != "")
 	}
 	n := 0
 	for _, m := range srv.Messages() {
@@ -70,8 +70,8 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 			n++
 		}
 	}
-	if n != 8 {
-		t.Errorf("%d reschedule messages, want exactly 8 (once each)", n)
+	if n != 13 {
+		t.Errorf("%d reschedule messages, want exactly 13 (once each)", n)
 	}
 	for to, want := range map[string][]string{
 		"montse@hortdelbaix.test": {"Canvi de data: el manteniment de Katuma passa al dimarts, 14 de maig del 2019",
@@ -94,8 +94,8 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 			}
 		}
 	}
-	if len(bodies(srv, "reminder")) != 9 {
-		t.Errorf("reminder reached %d, want all 9 (the newcomer too)", len(bodies(srv, "reminder")))
+	if len(bodies(srv, "reminder")) != 14 {
+		t.Errorf("reminder reached %d, want all 14 (the newcomer too)", len(bodies(srv, "reminder")))
 	}
 	// The calendar follows: the same event (UID), a higher SEQUENCE, the new time.
 	a := calendarOf(t, bodies(srv, "announce")["montse@hortdelbaix.test"])
@@ -123,16 +123,16 @@ func TestCancelAfterAnnounce(t *testing.T) {
 	d = newTestDue(t, state)
 	d.keys = []string{"katuma"}
 	dueEvery(t, d, "2019-05-01T10:00:00Z", "2019-05-09T00:00:00Z")
-	if n := len(bodies(srv, "cancel")); n != 8 {
-		t.Errorf("cancel reached %d, want 8", n)
+	if n := len(bodies(srv, "cancel")); n != 13 {
+		t.Errorf("cancel reached %d, want 13", n)
 	}
 	for _, r := range receivedMessages(t, srv) {
 		if r.notice != "announce" && r.notice != "cancel" {
 			t.Errorf("%s sent after the cancellation", r.notice)
 		}
 	}
-	if len(srv.Messages()) != 16 {
-		t.Errorf("%d messages, want 8 announce + 8 cancel", len(srv.Messages()))
+	if len(srv.Messages()) != 26 {
+		t.Errorf("%d messages, want 13 announce + 13 cancel", len(srv.Messages()))
 	}
 	body := strings.ReplaceAll(bodies(srv, "cancel")["montse@hortdelbaix.test"], "=\r\n", "")
 	if !strings.Contains(body, "s=E2=80=99ha cancel=C2=B7lat") {
@@ -158,8 +158,8 @@ func TestChangeBeforeAnyoneWasTold(t *testing.T) {
 			t.Errorf("%s sent", r.notice)
 		}
 	}
-	if len(srv.Messages()) != 8 {
-		t.Errorf("%d messages, want the 8 announcements of the new date", len(srv.Messages()))
+	if len(srv.Messages()) != 13 {
+		t.Errorf("%d messages, want the 13 announcements of the new date", len(srv.Messages()))
 	}
 	code, _, stderr := runCLI(t, "--instance", "belgium", "--notice", "reschedule", "--dry-run", "--state", state)
 	if code != exitInput || !strings.Contains(stderr, "nobody was told of a window yet") {

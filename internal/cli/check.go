@@ -50,6 +50,11 @@ func runCheck(w io.Writer, p *paths) int {
 	if inst != nil {
 		sched, err = config.LoadSchedule(p.schedule, inst)
 		report(err)
+		if sched != nil {
+			for _, warn := range sched.Warnings {
+				fmt.Fprintf(w, "%s (warning)\n", warn)
+			}
+		}
 	}
 	r, err := render.New(os.DirFS(p.templates), p.templates, os.DirFS(p.locales), p.locales)
 	report(err)

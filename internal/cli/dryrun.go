@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/mail"
 	"slices"
@@ -61,6 +63,12 @@ func printJob(w io.Writer, np *dispatch.NoticePreview) error {
 		if n := c.Fallback[fb]; n > 0 {
 			fmt.Fprintf(w, "  %d read the default locale %s (%s)\n", n, np.Prepared.Editions()[0].Locale(), fb)
 		}
+	}
+	regional := slices.SortedFunc(maps.Keys(c.Regional), func(a, b dispatch.RegionalFallback) int {
+		return cmp.Or(strings.Compare(a.Reader, b.Reader), strings.Compare(a.Edition, b.Edition))
+	})
+	for _, rf := range regional {
+		fmt.Fprintf(w, "  %d %s read %s (%s)\n", c.Regional[rf], rf.Reader, rf.Edition, render.OtherRegion)
 	}
 	for _, bad := range c.Invalid {
 		fmt.Fprintf(w, "  skipped %s\n", bad)

@@ -190,8 +190,8 @@ func TestDueAfterDowntime(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(tt.wantKatuma) {
 				t.Errorf("received %v, want %v", got, tt.wantKatuma)
 			}
-			if n := len(receivedMessages(t, srv)); n != 8*len(tt.wantKatuma) {
-				t.Errorf("sink got %d messages, want %d (8 recipients × %d)", n, 8*len(tt.wantKatuma), len(tt.wantKatuma))
+			if n := len(receivedMessages(t, srv)); n != 13*len(tt.wantKatuma) {
+				t.Errorf("sink got %d messages, want %d (13 recipients × %d)", n, 13*len(tt.wantKatuma), len(tt.wantKatuma))
 			}
 		})
 	}
@@ -218,8 +218,8 @@ func TestDoneByHandThenDue(t *testing.T) {
 			t.Errorf("start sent after done")
 		}
 	}
-	if n != 8 {
-		t.Errorf("done sent %d times, want 8 (once per recipient)", n)
+	if n != 13 {
+		t.Errorf("done sent %d times, want 13 (once per recipient)", n)
 	}
 }
 
@@ -244,14 +244,14 @@ func TestDueLock(t *testing.T) {
 	if locked != 1 {
 		t.Errorf("%d runs reported the lock, want exactly 1\n--- A\n%s\n--- B\n%s", locked, outA, outB)
 	}
-	if n := len(srv.Messages()); n != 8 {
-		t.Errorf("sink got %d messages, want 8 (each recipient once)", n)
+	if n := len(srv.Messages()); n != 13 {
+		t.Errorf("sink got %d messages, want 13 (each recipient once)", n)
 	}
 
 	// Kill a run mid-send; the next run is not locked out and finishes.
 	args[2] = "2019-05-07T07:05:00Z" // the start notice
 	c, out := child(t, args...)
-	for len(srv.Messages()) < 9 {
+	for len(srv.Messages()) < 14 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	c.Process.Signal(syscall.SIGKILL)
@@ -266,8 +266,8 @@ func TestDueLock(t *testing.T) {
 			starts[r.to]++
 		}
 	}
-	if len(starts) != 8 {
-		t.Errorf("start reached %d recipients, want 8", len(starts))
+	if len(starts) != 13 {
+		t.Errorf("start reached %d recipients, want 13", len(starts))
 	}
 	for to, n := range starts {
 		if n > 1+4 {

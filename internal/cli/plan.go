@@ -59,7 +59,7 @@ Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.format, "format", "text", "text, markdown, json or ics")
-	f.StringVar(&opts.operatorTZ, "operator-tz", "", "show the operator column in this IANA zone (default: each window's operator's zone)")
+	f.StringVar(&opts.operatorTZ, "operator-tz", "", "show the operator column in this zone, IANA or OFN's Rails name (default: each window's operator's zone)")
 	f.StringVar(&opts.now, "now", "", "plan as at this moment (RFC 3339): suggestions start after it and leave the minimum notice from it")
 	return cmd
 }

@@ -100,13 +100,13 @@ func TestPlanShipped(t *testing.T) {
 	code, stdout, _ = runPlanCLI(t, "--format", "markdown")
 	if code != 0 || !strings.Contains(stdout, "## canada · Open Food Network Canada · operator pau\n") ||
 		!strings.Contains(stdout, "| window starts | Thu 2019-06-13 03:00 EDT | 2019-06-13 07:00Z | Thu 2019-06-13 09:00 CEST |  |\n") ||
-		!strings.Contains(stdout, "- **warning** `support`: support (Tue, Wed 09:00–17:00 America/Toronto) is not on hand during the window") {
+		!strings.Contains(stdout, "- **warning** `support`: support (Tue, Wed 09:00–17:00 America/New\\_York) is not on hand during the window") {
 		t.Errorf("markdown: exit %d\n%s", code, stdout)
 	}
 
 	code, stdout, _ = runPlanCLI(t, "--format", "ics")
 	cal, err := ical.ParseCalendar(strings.NewReader(stdout))
-	if code != 0 || err != nil || len(cal.Events()) != 8 || !strings.Contains(stdout, "\r\nDTSTART;TZID=America/Toronto:20190613T030000\r\n") {
+	if code != 0 || err != nil || len(cal.Events()) != 13 || !strings.Contains(stdout, "\r\nDTSTART;TZID=America/New_York:20190613T030000\r\n") {
 		t.Errorf("ics: exit %d, %v:\n%s", code, err, stdout)
 	}
 
@@ -158,7 +158,7 @@ func TestPlanErrors(t *testing.T) {
 	if code != exitFailure || stderr != "announce: "+want[0]+"\nannounce: "+want[1]+"\n" {
 		t.Errorf("plan: exit %d, stderr %q\nwant 1 and the two lines", code, stderr)
 	}
-	if !strings.Contains(stdout, "ofn-v2-2019 (v2.0.0): 8 windows, 2 errors, 5 warnings\n") ||
+	if !strings.Contains(stdout, "ofn-v2-2019 (v2.0.0): 13 windows, 2 errors, 5 warnings\n") ||
 		!strings.Contains(stdout, "  error busy-weekday: Monday 2019-05-06 is a busy day on Katuma") ||
 		!strings.Contains(stdout, "  suggest start = 2019-05-07T09:00:00: ") {
 		t.Errorf("plan output:\n%s", stdout)
@@ -176,7 +176,7 @@ func TestPlanUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"--format", "yaml"}, "announce: usage: --format \"yaml\": want text, markdown, json or ics\n"},
-		{[]string{"--operator-tz", "Europe/Madird"}, "announce: usage: --operator-tz: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid)\n"},
+		{[]string{"--operator-tz", "Europe/Madird"}, "announce: usage: --operator-tz: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid, or a Rails name such as Madrid)\n"},
 		{[]string{"--operator-tz", "Local"}, "announce: usage: --operator-tz: time zone \"Local\": give an IANA name such as Europe/Madrid\n"},
 		{[]string{"--now", "tomorrow"}, "announce: usage: --now \"tomorrow\": want RFC 3339, e.g. 2019-05-06T09:00:00+02:00\n"},
 		{[]string{"extra"}, "announce: usage: plan takes no arguments, got [extra]\n"},

@@ -32,7 +32,7 @@ func TestStatus(t *testing.T) {
 		sent, failed            int
 	}{
 		{"announce", "expired", "Tue 2019-04-30 09:00 CEST", 0, 0},
-		{"reminder", "sent", "Mon 2019-05-06 09:00 CEST", 7, 1},
+		{"reminder", "sent", "Mon 2019-05-06 09:00 CEST", 12, 1},
 		{"start", "waiting", "Tue 2019-05-07 09:00 CEST", 0, 0},
 		{"done", "waiting", "Tue 2019-05-07 12:00 CEST", 0, 0},
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +89,7 @@ func TestBadInstances(t *testing.T) {
 		{"wrong type", func(s string) string { return strings.Replace(s, `name = "Katuma"`, `name = 7`, 1) },
 			"FILE:3: instances.katuma.name: incompatible types: TOML value has type int64; destination has type string"},
 		{"unknown time zone", func(s string) string { return strings.Replace(s, `Europe/Madrid`, `Europe/Madird`, 1) },
-			"FILE:4: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid)"},
+			"FILE:4: instances.katuma.timezone: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid, or a Rails name such as Madrid)"},
 		{"missing required", func(s string) string { return strings.Replace(s, `from = "Katuma <noreply@katuma.test>"`, ``, 1) },
 			"FILE:2: instances.katuma: missing required key \"from\""},
 		{"secret in config", func(s string) string {
@@ -133,10 +134,18 @@ func TestBadSchedule(t *testing.T) {
 	}{
 		{"unknown instance", func(s string) string { return strings.Replace(s, `[windows.katuma]`, `[windows.katumaa]`, 1) },
 			"FILE:5: windows.katumaa: no instance \"katumaa\" in INST"},
-		{"offset start", func(s string) string {
-			return strings.Replace(s, `2019-05-07T09:00:00`, `2019-05-07T09:00:00+02:00`, 1)
+		{"offset the zone does not have then", func(s string) string {
+			return strings.Replace(s, `2019-05-07T09:00:00`, `2019-05-07T09:00:00+01:00`, 1)
 		},
-			"FILE:6: windows.katuma.start: start 2019-05-07T09:00:00+02:00 has a UTC offset; write the instance's local time without one (e.g. 2019-05-07T09:00:00)"},
+			"FILE:6: windows.katuma.start: 2019-05-07T09:00+01:00: Europe/Madrid is at +02:00 then, not +01:00"},
+		{"offset of neither pass", func(s string) string {
+			return strings.Replace(s, `2019-05-07T09:00:00`, `2019-10-27T02:30:00Z`, 1)
+		},
+			"FILE:6: windows.katuma.start: 2019-10-27T02:30+00:00: Europe/Madrid is at +02:00 or +01:00 then, not +00:00"},
+		{"offset in DST gap", func(s string) string {
+			return strings.Replace(s, `2019-05-07T09:00:00`, `2019-03-31T02:30:00+01:00`, 1)
+		},
+			"FILE:6: windows.katuma.start: 2019-03-31T02:30 does not exist in Europe/Madrid (skipped by a daylight-saving change)"},
 		{"start in DST gap", func(s string) string { return strings.Replace(s, `2019-05-07T09:00:00`, `2019-03-31T02:30:00`, 1) },
 			"FILE:6: windows.katuma.start: 2019-03-31T02:30 does not exist in Europe/Madrid (skipped by a daylight-saving change)"},
 		{"bad duration", func(s string) string { return strings.Replace(s, `"2h"`, `"2 hours"`, 1) },
@@ -177,6 +186,95 @@ func TestScanPositions(t *testing.T) {
 	for key, want := range map[string]int{"a": 1, "t": 2, "t.b": 3, "t.c": 6, "t.d.e": 9, "arr.0": 10, "arr.0.g": 11, "arr.1.g": 13, "arr.1.q.k": 14, "t.x": 0} {
 		if got := pos.line(key); got != want && !(want == 0 && got == 2) {
 			t.Errorf("line(%q) = %d, want %d", key, got, want)
+		}
+	}
+}
+
+// A start in an hour that happens twice: an offset picks the pass; without
+// one the first is taken, with a warning that says so.
+func TestRepeatedHourStart(t *testing.T) {
+	inst, err := LoadInstances(write(t, "instances.toml", goodInstances))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, start string
+		wantUTC     string
+		warning     string
+	}{
+		{"first pass by offset", `2019-10-27T02:30:00+02:00`, "2019-10-27T00:30:00Z", ""},
+		{"second pass by offset", `2019-10-27T02:30:00+01:00`, "2019-10-27T01:30:00Z", ""},
+		{"second pass as a string", `"2019-10-27 02:30+01:00"`, "2019-10-27T01:30:00Z", ""},
+		{"no offset: the first pass, and a warning", `2019-10-27T02:30:00`, "2019-10-27T00:30:00Z",
+			"FILE:6: windows.katuma.start: 2019-10-27T02:30 happens twice in Europe/Madrid (the clocks go back); took the first pass, 2019-10-27T02:30+02:00 (CEST), not 2019-10-27T02:30+01:00 (CET): write the offset to choose"},
+		{"an ordinary time with its offset", `2019-05-07T09:00:00+02:00`, "2019-05-07T07:00:00Z", ""},
+		{"an ordinary time without", `2019-05-07T09:00:00`, "2019-05-07T07:00:00Z", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(t, "schedule.toml", strings.Replace(goodSchedule, `2019-05-07T09:00:00`, tt.start, 1))
+			s, err := LoadSchedule(p, inst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, _ := s.Window("katuma")
+			if got := w.Begin().UTC().Format(time.RFC3339); got != tt.wantUTC {
+				t.Errorf("Begin() = %s, want %s", got, tt.wantUTC)
+			}
+			var warnings []string
+			for _, w := range s.Warnings {
+				warnings = append(warnings, w.Error())
+			}
+			want := []string(nil)
+			if tt.warning != "" {
+				want = []string{strings.ReplaceAll(tt.warning, "FILE", p)}
+			}
+			if !slices.Equal(warnings, want) {
+				t.Errorf("Warnings = %q, want %q", warnings, want)
+			}
+		})
+	}
+	// Toronto repeats 1:00–2:00 on the first Sunday of November; the first
+	// pass is EDT there too (Go's time.Date alone took it, Madrid's second).
+	loc, _ := time.LoadLocation("America/Toronto")
+	got, amb, err := LocalDateTime{Year: 2019, Month: time.November, Day: 3, Hour: 1, Min: 30, set: true}.Resolve(loc)
+	if err != nil || amb == "" || got.UTC().Format(time.RFC3339) != "2019-11-03T05:30:00Z" {
+		t.Errorf("Resolve(Toronto 01:30) = %v, %q, %v; want 05:30 UTC with a warning", got, amb, err)
+	}
+}
+
+// StartText names one instant: the offset is written only for a repeated
+// hour, and reading the text back gives the same instant.
+func TestStartText(t *testing.T) {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	tests := []struct {
+		utc  time.Time
+		want string
+	}{
+		{time.Date(2019, 5, 7, 7, 0, 0, 0, time.UTC), "2019-05-07T09:00:00"},
+		{time.Date(2019, 10, 27, 0, 30, 0, 0, time.UTC), "2019-10-27T02:30:00+02:00"},
+		{time.Date(2019, 10, 27, 1, 30, 0, 0, time.UTC), "2019-10-27T02:30:00+01:00"},
+	}
+	for _, tt := range tests {
+		got := StartText(tt.utc.In(madrid))
+		if got != tt.want {
+			t.Errorf("StartText(%v) = %q, want %q", tt.utc, got, tt.want)
+		}
+		var l LocalDateTime
+		v, err := time.Parse(time.RFC3339, got+"Z")
+		if strings.Contains(got, "+") {
+			v, err = time.Parse(time.RFC3339, got)
+		} else {
+			v = time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), 0, 0, time.FixedZone("datetime-local", 0))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.UnmarshalTOML(v); err != nil {
+			t.Fatal(err)
+		}
+		if back, _, err := l.Resolve(madrid); err != nil || !back.Equal(tt.utc) {
+			t.Errorf("%s read back = %v, %v; want %v", got, back, err, tt.utc)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/mail"
@@ -37,6 +38,7 @@ func LoadSchedule(path string, inst *Instances) (*Schedule, error) {
 	}
 	s.File, s.pos = path, ps.pos
 	s.validate(ps, inst)
+	slices.SortFunc(s.Warnings, func(a, b *Problem) int { return cmp.Or(a.Line-b.Line, strings.Compare(a.Key, b.Key)) })
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
@@ -186,6 +188,10 @@ func (b *Blackout) validate(ps *problems, p string) {
 }
 
 func (s *SMTP) validate(ps *problems, p string) {
+	if problem, meant, ok := ofnTLS(s.TLS, s.Port); ok {
+		ps.add(p+".tls", "%s", problem)
+		s.TLS = meant // reported once; the mailer's checks below see what was meant
+	}
 	s.validateServer(ps, p)
 	if s.Auth != "none" {
 		checkSecret(ps, p, "password", s.PasswordEnv, s.PasswordFile)
@@ -311,10 +317,13 @@ func (s *Schedule) validate(ps *problems, inst *Instances) {
 		}
 		if w.Start.IsZero() {
 			ps.add(p, "missing required key %q (local time in %s, e.g. 2019-05-07T09:00:00)", "start", in.Location())
-		} else if t, err := w.Start.In(in.Location()); err != nil {
+		} else if t, ambiguous, err := w.Start.Resolve(in.Location()); err != nil {
 			ps.add(p+".start", "%v", err)
 		} else {
 			w.start = t
+			if ambiguous != "" {
+				s.Warnings = append(s.Warnings, &Problem{File: s.File, Line: ps.pos.line(p + ".start"), Key: p + ".start", Msg: ambiguous})
+			}
 		}
 		if w.Duration.Duration <= 0 {
 			ps.add(p, "missing required key %q (expected length, e.g. \"2h\")", "duration")

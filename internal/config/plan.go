@@ -79,7 +79,7 @@ func (h Hours) String() string {
 func (w *Window) At(t time.Time) *Window {
 	c := *w
 	c.start = t
-	c.Start = LocalDateTime{Year: t.Year(), Month: t.Month(), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), set: true}
+	c.Start = LocalDateTime{Year: t.Year(), Month: t.Month(), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), set: true, hasOffset: true, offset: zoneOffset(t)}
 	return &c
 }
 

@@ -24,6 +24,10 @@ type Schedule struct {
 	// Operators run the deploys: [operators.<key>] with their zone.
 	Operators map[string]*Operator `toml:"operators"`
 
+	// Warnings are what check shows but does not refuse: a start in an hour
+	// that happens twice, written without the offset that picks the pass.
+	Warnings []*Problem `toml:"-"`
+
 	pos positions // key → line, for the planner's messages
 }
 

@@ -52,13 +52,20 @@ type Census struct {
 	PerLocale map[string]int          // edition locale → count
 	Fallback  map[render.Fallback]int // recipients who read the default locale, by reason
 	Invalid   []*recipients.RowError  // bad rows
+	// Regional counts the OtherRegion fallbacks by the reader's locale (as
+	// the file writes it) and the edition they read.
+	Regional map[RegionalFallback]int
 }
+
+// RegionalFallback is a reader's locale and the edition of another region
+// they read.
+type RegionalFallback struct{ Reader, Edition string }
 
 // TakeCensus reads the whole recipients file once: it counts recipients per
 // locale and collects every bad row, so a bad file fails before anything is
 // rendered, with every bad row listed, not just the first.
 func TakeCensus(p *render.Prepared, path string) (*Census, error) {
-	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}}
+	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}, Regional: map[RegionalFallback]int{}}
 	err := eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
 		if bad != nil {
 			c.Invalid = append(c.Invalid, bad)
@@ -69,6 +76,9 @@ func TakeCensus(p *render.Prepared, path string) (*Census, error) {
 		c.PerLocale[ed.Locale()]++
 		if fb != render.OwnLocale {
 			c.Fallback[fb]++
+		}
+		if fb == render.OtherRegion {
+			c.Regional[RegionalFallback{r.Locale, ed.Locale()}]++
 		}
 		return nil
 	})

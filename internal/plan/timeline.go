@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/openfoodfoundation/announce/internal/config"
 )
 
 // Event is one row of a window's timeline.
@@ -56,7 +58,7 @@ func (w *Window) TimesOf(t time.Time) Times {
 }
 
 // TOMLStart is a slot's start as the schedule writes it: "2019-05-07T09:00:00".
-func (s *Slot) TOMLStart() string { return s.Start.Format("2006-01-02T15:04:05") }
+func (s *Slot) TOMLStart() string { return config.StartText(s.Start) }
 
 // Describe writes a suggestion for a reader: the start to write in the
 // schedule, then the slot in local time, UTC and the operator's time.

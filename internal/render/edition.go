@@ -108,6 +108,9 @@ func (r *Renderer) newEdition(job Job, locale string) (*Edition, error) {
 	if cal == nil {
 		return nil, fmt.Errorf("no CLDR date data for locale %s (add it to internal/cldr/gen/locales.mjs and run go generate)", tag)
 	}
+	if zone := job.Instance.Location().String(); !cldr.HasZone(zone) {
+		return nil, fmt.Errorf("time zone %s has no CLDR zone names: internal/cldr has those of every zone in Go's tzdata (go generate there adds a newer Go's)", zone)
+	}
 	e := &Edition{tag: tag, locale: locale, lang: lang, cal: cal}
 	if err := e.fill(job); err != nil {
 		return nil, err
@@ -123,15 +126,13 @@ func (e *Edition) fill(job Job) error {
 	start, end, latest := w.Begin().In(loc), w.End().In(loc), w.LatestEnd().In(loc)
 	c := e.cal
 	d := map[string]any{
-		"Instance":  in.Name,
-		"Release":   job.Schedule.Release,
-		"Date":      c.Date(start),
-		"Start":     c.Time(start) + " " + c.Zone(start),
-		"End":       c.Time(end) + " " + c.Zone(end),
-		"LatestEnd": c.Time(latest) + " " + c.Zone(latest),
-		"Zone":      c.Zone(start),
-		"Email":     in.Support.Email,
-		"URL":       in.Support.URL,
+		"Instance": in.Name,
+		"Release":  job.Schedule.Release,
+		"Date":     c.Date(start),
+		"Start":    c.TimeZoned(start),
+		"Zone":     c.Zone(start),
+		"Email":    in.Support.Email,
+		"URL":      in.Support.URL,
 	}
 	e.data = d
 	var err error
@@ -143,6 +144,10 @@ func (e *Edition) fill(job Job) error {
 		s, err = e.lang.localize(id, data, count)
 		return s
 	}
+	// The end's date too where it is not the start's: "back by 1:00 AEST on
+	// Wednesday, 31 July 2019".
+	d["End"] = e.moment(must, end, start)
+	d["LatestEnd"] = e.moment(must, latest, start)
 	d["Duration"] = e.amount(must, "duration", w.Duration.Duration)
 	if w.Extra.Duration > 0 {
 		d["Extra"] = e.amount(must, "extra", w.Extra.Duration)
@@ -154,7 +159,10 @@ func (e *Edition) fill(job Job) error {
 		d["OldRange"] = e.timeRange(must, ps, pe, in.ShowUTC)
 	}
 	if h := in.Support.Hours; h != nil {
-		d["Hours"] = e.supportHours(must, h, loc, start)
+		var herr error
+		if d["Hours"], herr = e.supportHours(must, h, loc, start); err == nil {
+			err = herr
+		}
 	}
 	if err != nil {
 		return err
@@ -241,7 +249,7 @@ func checkHeaderText(file, id, s string) error {
 
 // ownData are messages filled with data of their own, not the window's.
 var ownData = map[string]bool{
-	"greeting_name": true, "range_overnight": true, "range_utc": true,
+	"greeting_name": true, "range_overnight": true, "range_with_utc": true, "time_on_date": true,
 	"list_and": true, "support_hours_range": true, "support_hours_days": true,
 }
 
@@ -260,64 +268,92 @@ func (e *Edition) amount(loc localizeFunc, prefix string, d time.Duration) strin
 
 // timeRange writes the window's times: "9:00–11:00 CEST" on one day and in one
 // zone offset; each end with its own zone across a DST change; the end's date
-// too when the window crosses midnight; and the UTC times when asked.
+// too when the window crosses midnight; and, when asked, the same times in
+// UTC, with their own date wherever it is not the window's (8:00 PM PDT on
+// 7 May is 3:00 AM UTC on 8 May).
 func (e *Edition) timeRange(loc localizeFunc, start, end time.Time, utc bool) string {
-	c := e.cal
-	var s string
-	sameDay := start.YearDay() == end.YearDay() && start.Year() == end.Year()
-	_, off1 := start.Zone()
-	_, off2 := end.Zone()
-	switch {
-	case sameDay && off1 == off2:
-		s = c.TimeRange(start, end) + " " + c.Zone(start)
-	case sameDay:
-		s = c.Time(start) + " " + c.Zone(start) + " – " + c.Time(end) + " " + c.Zone(end)
-	default:
-		s = loc("range_overnight", map[string]any{
-			"Start":   c.Time(start) + " " + c.Zone(start),
-			"End":     c.Time(end) + " " + c.Zone(end),
-			"EndDate": c.Date(end),
-		}, nil)
-	}
+	s := e.span(loc, start, end, start)
 	if !utc {
 		return s
 	}
-	us, ue := start.UTC(), end.UTC()
-	u := c.Time(us) + " – " + c.Time(ue)
-	if us.YearDay() == ue.YearDay() {
-		u = c.TimeRange(us, ue)
-	}
-	return loc("range_utc", map[string]any{"Local": s, "UTC": u}, nil)
+	u := e.span(loc, start.UTC(), end.UTC(), start)
+	return loc("range_with_utc", map[string]any{"Local": s, "UTC": u}, nil)
 }
 
-// supportHours writes when support answers: "de 10:00 a 18:00, de lunes a
-// viernes" for a run of days, else the days as a list.
-func (e *Edition) supportHours(loc localizeFunc, h *config.Hours, zone *time.Location, ref time.Time) string {
+// span writes a to b, each in its own location, for a reader who has been
+// told the date of ref: a date is written only where it is not ref's.
+func (e *Edition) span(loc localizeFunc, a, b, ref time.Time) string {
 	c := e.cal
-	y, m, dd := ref.Date()
-	from := c.Time(h.From.On(y, m, dd, zone))
+	if sameDate(a, b) {
+		s := c.ZonedRange(a, b)
+		if !sameDate(a, ref) {
+			s = loc("time_on_date", map[string]any{"Time": s, "Date": c.Date(a)}, nil)
+		}
+		return s
+	}
+	return loc("range_overnight", map[string]any{
+		"Start":   e.moment(loc, a, ref),
+		"End":     c.TimeZoned(b),
+		"EndDate": c.Date(b),
+	}, nil)
+}
+
+// moment writes t with its zone, and its date where it is not ref's.
+func (e *Edition) moment(loc localizeFunc, t, ref time.Time) string {
+	s := e.cal.TimeZoned(t)
+	if sameDate(t, ref) {
+		return s
+	}
+	return loc("time_on_date", map[string]any{"Time": s, "Date": e.cal.Date(t)}, nil)
+}
+
+// sameDate reports whether a and b, each in its own location, show the same
+// calendar date.
+func sameDate(a, b time.Time) bool {
+	ya, ma, da := a.Date()
+	yb, mb, db := b.Date()
+	return ya == yb && ma == mb && da == db
+}
+
+// supportHours writes when support answers, in the instance's zone: "de
+// 10:00 a 18:00 CEST, de lunes a viernes" for a run of days, else the days as
+// a list. The zone is the one on the window's day; a message that does not
+// show it is an error, since readers elsewhere would take the hours for
+// their own.
+func (e *Edition) supportHours(loc localizeFunc, h *config.Hours, zone *time.Location, ref time.Time) (string, error) {
+	c := e.cal
+	y, m, dd := ref.In(zone).Date()
+	fromT := h.From.On(y, m, dd, zone)
+	from := c.Time(fromT)
 	to := c.Time(h.To.On(y, m, dd, zone))
+	zn := c.Zone(fromT)
 	days := make([]time.Weekday, len(h.Days))
 	for i, d := range h.Days {
 		days[i] = d.Weekday
 	}
+	id := "support_hours_days"
+	data := map[string]any{"From": from, "To": to, "Zone": zn}
 	if len(days) >= 2 && consecutive(days) {
-		return loc("support_hours_range", map[string]any{
-			"From": from, "To": to,
-			"FirstDay": c.Weekday(days[0]), "LastDay": c.Weekday(days[len(days)-1]),
-		}, nil)
+		id = "support_hours_range"
+		data["FirstDay"], data["LastDay"] = c.Weekday(days[0]), c.Weekday(days[len(days)-1])
+	} else {
+		names := make([]string, len(days))
+		for i, d := range days {
+			names[i] = c.Weekday(d)
+		}
+		list := names[0]
+		if len(names) > 1 {
+			list = loc("list_and", map[string]any{
+				"Head": strings.Join(names[:len(names)-1], ", "), "Last": names[len(names)-1],
+			}, nil)
+		}
+		data["Days"] = list
 	}
-	names := make([]string, len(days))
-	for i, d := range days {
-		names[i] = c.Weekday(d)
+	s := loc(id, data, nil)
+	if s != "" && !strings.Contains(s, zn) {
+		return "", &MessageError{File: e.lang.File, ID: id, Problem: "does not show the zone of the support hours ({{.Zone}})"}
 	}
-	list := names[0]
-	if len(names) > 1 {
-		list = loc("list_and", map[string]any{
-			"Head": strings.Join(names[:len(names)-1], ", "), "Last": names[len(names)-1],
-		}, nil)
-	}
-	return loc("support_hours_days", map[string]any{"From": from, "To": to, "Days": list}, nil)
+	return s, nil
 }
 
 // consecutive reports whether days follow each other in week order (Monday

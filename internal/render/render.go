@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openfoodfoundation/announce/internal/cldr"
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/recipients"
 )
@@ -77,6 +78,11 @@ const (
 	OwnLocale  Fallback = ""            // the recipient's locale is offered
 	NoLocale   Fallback = "no locale"   // the recipients file gives none
 	NotOffered Fallback = "not offered" // the instance does not offer it
+	// OtherRegion: the instance offers the reader's language in another
+	// region's form only (an en_CA reader of an instance offering en): the
+	// words are theirs, the dates another region's ("9:00 – 11:00 AM EDT"
+	// for Canada's "9:00–11:00 a.m. EDT").
+	OtherRegion Fallback = "other region"
 )
 
 // Message is one rendered email.
@@ -149,7 +155,10 @@ func (p *Prepared) Job() Job { return p.job }
 
 // EditionFor picks the edition a recipient reads: their locale when the
 // instance offers it (exactly, or the same language: "fr" reads "fr_CA"),
-// else the instance's default.
+// else the instance's default. A reader whose region the instance does not
+// offer reads their language in the first region it does, and that is an
+// OtherRegion fallback unless both write dates alike (en_US reads en; fr_LU
+// reads fr: there is no CLDR data for fr-LU).
 func (p *Prepared) EditionFor(locale string) (*Edition, Fallback) {
 	if locale == "" {
 		return p.editions[0], NoLocale
@@ -166,6 +175,12 @@ func (p *Prepared) EditionFor(locale string) (*Edition, Fallback) {
 	base, _ := tag.Base()
 	for _, ed := range p.editions {
 		if b, _ := ed.tag.Base(); b == base {
+			if _, _, region := tag.Raw(); !region.IsCountry() {
+				return ed, OwnLocale // no region asked for: "fr" reads fr-CA
+			}
+			if own := cldr.For(tag.String()); own != nil && !own.Writes(ed.cal) {
+				return ed, OtherRegion
+			}
 			return ed, OwnLocale
 		}
 	}

@@ -16,7 +16,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { LOCALES, ZONES } from './locales.mjs';
+import { LOCALES, zones, goVersion } from './locales.mjs';
 
 const OUT = new URL('../data_gen.go', import.meta.url);
 
@@ -28,65 +28,102 @@ const v8 = (s) => s.replaceAll('\u202f', ' ');
 
 const utc = (y, mo, d, h = 12, mi = 0) => new Date(Date.UTC(y, mo, d, h, mi));
 
+// Zone names are read for every year from 2019 to 2030, mid-month: the
+// windows announce writes about, and enough years that ICU's metazone changes
+// (Yukon's move to MST in 2020, Ojinaga's to CST in 2022) show.
+const ZONE_YEARS = [...Array(12).keys()].map((i) => 2019 + i);
+
 function main() {
-  const data = LOCALES.map(extract);
+  const names = zones();
+  const groups = zoneGroups(names);
+  const samples = zoneSamples(groups);
+  const data = LOCALES.map((tag) => extract(tag, groups, samples));
   data.forEach(verify);
-  const src = goSource(data);
+  const src = goSource(data, names, groups);
   const formatted = execFileSync('gofmt', { input: src, encoding: 'utf8' });
   writeFileSync(OUT, formatted);
   report(data);
 }
 
 // extract reads one locale's names, patterns and zone names from ICU.
-function extract(tag) {
+function extract(tag, groups, samples) {
   const dateFmt = new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeZone: 'UTC' });
   const timeFmt = new Intl.DateTimeFormat(tag, { timeStyle: 'short', timeZone: 'UTC' });
+  const ns = dateFmt.resolvedOptions().numberingSystem;
   for (const f of [dateFmt, timeFmt]) {
     const o = f.resolvedOptions();
-    if (o.locale !== tag || o.calendar !== 'gregory' || o.numberingSystem !== 'latn') {
+    if (o.locale !== tag || o.calendar !== 'gregory' || o.numberingSystem !== ns) {
       throw new Error(`${tag}: ICU resolves it to ${o.locale} (${o.calendar}, ${o.numberingSystem}); ` +
-        'package cldr handles Gregorian dates in Latin digits for locales ICU has data for');
+        'package cldr handles Gregorian dates for locales ICU has data for');
     }
   }
+  // Digits other than 0–9 (Marathi writes Devanagari ones): parts are read
+  // through ascii, and Go writes numbers with these.
+  const digits = ns === 'latn' ? '' : [...Array(10).keys()]
+    .map((i) => new Intl.NumberFormat(tag, { numberingSystem: ns, useGrouping: false }).format(i)).join('');
+  if (digits && [...digits].length !== 10) throw new Error(`${tag}: digits ${digits}`);
+  const ascii = (parts) => parts.map((p) => ({ ...p, value: toASCII(p.value, digits) }));
   const hourLetter = { h11: 'K', h12: 'h', h23: 'H', h24: 'k' }[timeFmt.resolvedOptions().hourCycle];
 
   // Format-context wide names, as they appear inside the full date: CLDR
   // puts Catalan's "de"/"d’" in the month name itself ("d’abril").
   const months = [...Array(12).keys()].map((m) => value(dateFmt.formatToParts(utc(2019, m, 9)), 'month'));
+  if (months.some((m) => /^[0-9]+$/.test(toASCII(m, digits)))) throw new Error(`${tag}: numeric months`);
   // 2019-04-07 was a Sunday; Go's time.Weekday counts from Sunday too.
   const weekdays = [...Array(7).keys()].map((i) => value(dateFmt.formatToParts(utc(2019, 3, 7 + i)), 'weekday'));
 
   // Samples use values below 10 where they can, so that a leading zero shows
   // whether ICU pads the field (see letters). Day periods come from the
   // cross-noon range, whose output V8 leaves alone.
-  const sameRange = timeFmt.formatRangeToParts(utc(2019, 3, 9, 1, 5), utc(2019, 3, 9, 3, 5));
-  const crossRange = timeFmt.formatRangeToParts(utc(2019, 3, 9, 9, 5), utc(2019, 3, 9, 15, 5));
+  const sameRange = ascii(timeFmt.formatRangeToParts(utc(2019, 3, 9, 1, 5), utc(2019, 3, 9, 3, 5)));
+  const crossRange = ascii(timeFmt.formatRangeToParts(utc(2019, 3, 9, 9, 5), utc(2019, 3, 9, 15, 5)));
   const am = crossRange.find((p) => p.type === 'dayPeriod' && p.source === 'startRange');
   const pm = crossRange.find((p) => p.type === 'dayPeriod' && p.source === 'endRange');
   const dayPeriods = am && pm ? [am.value, pm.value] : ['', ''];
 
-  const sameWidths = {};
-  const timeRange = [
-    pattern(tag, sameRange, hourLetter, {}, sameWidths),
-    pattern(tag, crossRange, hourLetter, sameWidths),
-  ];
+  // One time style per locale: a time stands alone (timeStyle "short") as it
+  // stands in a range. Where CLDR's interval patterns pad the hour
+  // differently (fr-CA: "HH 'h' mm" alone, "H 'h' mm – H 'h' mm" in a range),
+  // the ranges take the lone time's widths, so that "de 09 h 00 à 17 h 00"
+  // and "03 h 00 – 05 h 00" sit in one message.
+  const timeWidths = {};
+  const time = pattern(tag, icuLiterals(
+    ascii(timeFmt.formatToParts(utc(2019, 3, 9, 9, 5))),
+    startOf(crossRange)), hourLetter, {}, timeWidths);
+  const own = { 'hour/start': timeWidths['hour/start'], 'minute/start': timeWidths['minute/start'] };
+  own['hour/end'] = own['hour/start'];
+  own['minute/end'] = own['minute/start'];
+  const timeRange = [pattern(tag, sameRange, hourLetter, own, {}, true), pattern(tag, crossRange, hourLetter, own, {}, true)];
+  const gap = sameRange.filter((p, i) => p.source === 'shared' && p.type === 'literal' &&
+    sameRange.slice(0, i).some((q) => q.source === 'startRange') && sameRange.slice(i).some((q) => q.source === 'endRange'));
+  if (gap.length !== 1) throw new Error(`${tag}: cannot find the range separator in ${JSON.stringify(sameRange)}`);
 
-  return {
+  const d = {
     tag,
+    digits,
     months,
     weekdays,
     dayPeriods,
     date: pattern(tag, icuLiterals(
-      dateFmt.formatToParts(utc(2019, 3, 9)),
-      startOf(dateFmt.formatRangeToParts(utc(2019, 3, 9), utc(2020, 4, 1)))), hourLetter),
-    time: pattern(tag, icuLiterals(
-      timeFmt.formatToParts(utc(2019, 3, 9, 9, 5)),
-      startOf(crossRange)), hourLetter),
+      ascii(dateFmt.formatToParts(utc(2019, 3, 9))),
+      startOf(ascii(dateFmt.formatRangeToParts(utc(2019, 3, 9), utc(2020, 4, 1))))), hourLetter),
+    time,
     timeRange,
-    ...offsetFormat(tag),
-    zones: zoneNames(tag),
+    rangeSep: gap[0].value,
+    ...offsetFormat(tag, digits),
   };
+  d.zones = zoneNames(d, groups, samples);
+  return d;
 }
+
+// toASCII writes a locale's digits as 0–9.
+const toASCII = (s, digits) => (digits ? [...s].map((c) => {
+  const i = [...digits].indexOf(c);
+  return i < 0 ? c : String(i);
+}).join('') : s);
+
+// fromASCII writes 0–9 as the locale's digits.
+const fromASCII = (s, digits) => (digits ? s.replace(/[0-9]/g, (c) => [...digits][+c]) : s);
 
 function value(parts, type) {
   const p = parts.find((p) => p.type === type);
@@ -115,7 +152,8 @@ function icuLiterals(single, rangeStart) {
 // else 1. The widths it read go into widths, for the next pattern to inherit.
 // In a range, the first repeated field letter starts the end time, as in
 // ICU's interval patterns; verify checks that this splits where Intl did.
-function pattern(tag, parts, hourLetter, inherit = {}, widths = {}) {
+// With force, inherit's widths win over what the sample shows.
+function pattern(tag, parts, hourLetter, inherit = {}, widths = {}, force = false) {
   let out = '';
   for (const p of parts) {
     if (p.type === 'literal') {
@@ -125,12 +163,12 @@ function pattern(tag, parts, hourLetter, inherit = {}, widths = {}) {
     const side = p.source === 'endRange' ? 'end' : 'start';
     const key = `${p.type}/${side}`;
     const padded = /^0\d$/.test(p.value) ? 2 : /^\d$/.test(p.value) ? 1 : undefined;
-    const width = padded ?? inherit[key] ?? 1;
+    const width = (force ? inherit[key] : undefined) ?? padded ?? inherit[key] ?? 1;
     widths[key] = width;
     switch (p.type) {
       case 'weekday': out += 'EEEE'; break;
       case 'month':
-        if (/\d/.test(p.value)) throw new Error(`${tag}: numeric month ${p.value} in a full date`);
+        if (/^\d+$/.test(p.value)) throw new Error(`${tag}: numeric month ${p.value} in a full date`);
         out += 'MMMM';
         break;
       case 'year':
@@ -156,8 +194,8 @@ const quote = (lit) => lit.replace(/[A-Za-z']+/g, (run) =>
 // offsetFormat reads the locale's short localized GMT format (CLDR
 // gmtFormat/hourFormat as ICU shortens them: "GMT+2", "UTC−5", "GMT+5:30"),
 // which ICU prints for zones it has no short name for.
-function offsetFormat(tag) {
-  const show = (zone) => tzName(tag, zone, utc(2019, 0, 15), 'shortOffset');
+function offsetFormat(tag, digits) {
+  const show = (zone) => toASCII(tzName(tag, zone, utc(2019, 0, 15), 'shortOffset'), digits);
   const plus = /^(.*)(.)2(.*)$/su.exec(show('Etc/GMT-2'));
   const minus = /^(.*)(.)5(.*)$/su.exec(show('Etc/GMT+5'));
   const half = /^(.*)(.)5(.+)30(.*)$/su.exec(show('Asia/Kolkata'));
@@ -172,23 +210,65 @@ function offsetFormat(tag) {
   };
 }
 
-// zoneNames reads ICU's short name of each zone in ZONES at its standard and
-// its daylight offset (mid-January and mid-July), keyed by offset, which is
-// what Go's time.Time.Zone reports.
-function zoneNames(tag) {
-  const out = [];
-  for (const zone of ZONES) {
-    const byOffset = new Map();
-    for (const at of [utc(2019, 0, 15), utc(2019, 6, 15)]) {
-      const offset = offsetOf(zone, at);
-      const name = tzName(tag, zone, at, 'short');
-      if (byOffset.has(offset) && byOffset.get(offset) !== name) {
-        throw new Error(`${tag}: ${zone} at offset ${offset} is both ${byOffset.get(offset)} and ${name}`);
-      }
-      byOffset.set(offset, name);
-    }
-    for (const [offset, name] of [...byOffset].sort((a, b) => a[0] - b[0])) out.push({ zone, offset, name });
+// zoneGroups groups the zone names by the zone ICU takes them for
+// ("Asia/Kolkata" and "Asia/Calcutta" are one), sorted by ICU's ID; names are
+// read through it, so that names of one zone share their entries.
+// V8 reports "UTC" for every UTC-like name ("GMT", "Etc/GMT", "Zulu"), but
+// ICU prints them apart ("GMT+0", "UTC"): each of those is its own group. The
+// fixtures' zone sweeps check every name in every locale.
+function zoneGroups(names) {
+  const byID = new Map();
+  for (const name of names) {
+    let id = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    if (id === 'UTC') id = name;
+    if (!byID.has(id)) byID.set(id, []);
+    byID.get(id).push(name);
   }
+  return [...byID].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([id, members]) => ({ id, members }));
+}
+
+// zoneSamples lists, for each group, instants on the 15th of January, April,
+// July and October of each of ZONE_YEARS, with the zone's offset then.
+function zoneSamples(groups) {
+  return groups.map(({ id }) => {
+    const f = new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'longOffset' });
+    const out = [];
+    for (const y of ZONE_YEARS) {
+      for (const m of [0, 3, 6, 9]) {
+        const at = utc(y, m, 15);
+        out.push({ at, offset: parseOffset(id, value(f.formatToParts(at), 'timeZoneName')) });
+      }
+    }
+    return out;
+  });
+}
+
+// zoneNames reads ICU's short name of each zone group at each sample, keyed
+// by UTC offset, which is what Go's time.Time.Zone reports. A name that is
+// just the offset in the locale's format ("GMT-7") is left out: Zone writes
+// that itself. Where ICU's name for one offset changes over the years (en:
+// Yukon's -7 is PDT in 2019 and MST from 2020), each later name has the
+// first instant it was seen at.
+function zoneNames(d, groups, samples) {
+  const out = [];
+  groups.forEach(({ id }, g) => {
+    const f = new Intl.DateTimeFormat(d.tag, { timeZone: id, timeZoneName: 'short' });
+    const byOffset = new Map();
+    for (const { at, offset } of samples[g]) {
+      const name = value(f.formatToParts(at), 'timeZoneName');
+      if (!byOffset.has(offset)) byOffset.set(offset, []);
+      const runs = byOffset.get(offset);
+      if (!runs.length || runs[runs.length - 1].name !== name) runs.push({ name, since: Math.floor(+at / 1000) });
+    }
+    for (const [offset, runs] of [...byOffset].sort((a, b) => a[0] - b[0])) {
+      const fallback = fromASCII(renderOffset(d, offset), d.digits);
+      let lead = 0;
+      while (lead < runs.length && runs[lead].name === fallback) lead++;
+      runs.slice(lead).forEach((r, i) => out.push({
+        group: g, offset, name: r.name === fallback ? '' : r.name, since: lead === 0 && i === 0 ? 0 : r.since,
+      }));
+    }
+  });
   return out;
 }
 
@@ -198,7 +278,10 @@ function tzName(tag, zone, at, style) {
 
 // offsetOf is zone's UTC offset at at, in seconds east.
 function offsetOf(zone, at) {
-  const s = tzName('en-US', zone, at, 'longOffset');
+  return parseOffset(zone, tzName('en-US', zone, at, 'longOffset'));
+}
+
+function parseOffset(zone, s) {
   if (s === 'GMT') return 0;
   const m = /^GMT([+-])(\d\d):(\d\d)(?::(\d\d))?$/.exec(s);
   if (!m) throw new Error(`${zone}: unexpected offset ${s}`);
@@ -251,12 +334,12 @@ function render(d, pat, a, b = a) {
   for (const op of compile(pat)) {
     if (op.lit !== undefined) { s += op.lit; continue; }
     const t = op.end ? b : a;
-    const num = (n) => String(n).padStart(op.width, '0');
+    const num = (n) => fromASCII(String(n).padStart(op.width, '0'), d.digits);
     switch (op.letter) {
       case 'E': s += d.weekdays[t.getUTCDay()]; break;
       case 'd': s += num(t.getUTCDate()); break;
       case 'M': s += d.months[t.getUTCMonth()]; break;
-      case 'y': s += t.getUTCFullYear(); break;
+      case 'y': s += fromASCII(String(t.getUTCFullYear()), d.digits); break;
       case 'h': s += num(t.getUTCHours() % 12 || 12); break;
       case 'H': s += num(t.getUTCHours()); break;
       case 'K': s += num(t.getUTCHours() % 12); break;
@@ -291,6 +374,15 @@ function renderOffset(d, seconds) {
   return d.gmtFormat.replace('{0}', s);
 }
 
+// oneStyleRange is Intl's formatRange with each hour and minute written as
+// format writes them alone (see extract).
+function oneStyleRange(f, a, b) {
+  const parts = f.formatRangeToParts(a, b);
+  if (parts.every((p) => p.source === 'shared')) return f.format(a);
+  const alone = { startRange: f.formatToParts(a), endRange: f.formatToParts(b) };
+  return parts.map((p) => ((p.type === 'hour' || p.type === 'minute') ? value(alone[p.source], p.type) : p.value)).join('');
+}
+
 // verify renders d's patterns for many instants and compares with Intl.
 function verify(d) {
   const problems = [];
@@ -308,7 +400,7 @@ function verify(d) {
   for (const t of clock) check(`time ${t.toISOString()}`, v8(render(d, d.time, t)), timeFmt.format(t));
   for (const a of clock) {
     for (const b of clock) {
-      if (b > a) check(`range ${a.toISOString()} ${b.toISOString()}`, renderRange(d, a, b), timeFmt.formatRange(a, b));
+      if (b > a) check(`range ${a.toISOString()} ${b.toISOString()}`, renderRange(d, a, b), oneStyleRange(timeFmt, a, b));
     }
   }
   const offsets = ['Etc/GMT+0', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Eucla', 'Pacific/Chatham',
@@ -316,7 +408,7 @@ function verify(d) {
   for (let n = -14; n <= 12; n++) offsets.push(n < 0 ? `Etc/GMT${n}` : `Etc/GMT+${n}`);
   for (const zone of offsets) {
     for (const at of [utc(2019, 0, 15), utc(2019, 6, 15)]) {
-      check(`offset ${zone} ${at.toISOString()}`, renderOffset(d, offsetOf(zone, at)), tzName(d.tag, zone, at, 'shortOffset'));
+      check(`offset ${zone} ${at.toISOString()}`, fromASCII(renderOffset(d, offsetOf(zone, at)), d.digits), tzName(d.tag, zone, at, 'shortOffset'));
     }
   }
   if (problems.length) {
@@ -342,12 +434,13 @@ function goString(s) {
 
 const list = (xs) => xs.map(goString).join(', ');
 
-function goSource(data) {
+function goSource(data, names, groups) {
   const v = process.versions;
   let s = `// Code generated by gen.mjs; DO NOT EDIT.
 
 // ICU ${v.icu}, CLDR ${v.cldr}, tz ${v.tz}, as node ${process.version} ships them,
-// read through Intl.DateTimeFormat for the locales and zones in gen/locales.mjs.
+// read through Intl.DateTimeFormat for the locales in gen/locales.mjs and the
+// zones of ${goVersion()}'s lib/time/zoneinfo.zip.
 
 package cldr
 
@@ -356,24 +449,56 @@ const (
 	cldrVersion = ${goString(v.cldr)}
 )
 
-var generated = []localeData{
 `;
+  const groupOf = new Map();
+  groups.forEach(({ members }, g) => members.forEach((n) => groupOf.set(n, g)));
+  s += `// zoneIDs are the zone names Go can load, sorted; zoneGroup[i] is the zone
+// ICU takes zoneIDs[i] for, by its index among the zone tables' groups.
+var zoneIDs = [...]string{\n`;
+  for (let i = 0; i < names.length; i += 4) s += `${list(names.slice(i, i + 4))},\n`;
+  s += '}\n\nvar zoneGroup = [...]uint16{\n';
+  for (let i = 0; i < names.length; i += 20) s += `${names.slice(i, i + 20).map((n) => groupOf.get(n)).join(', ')},\n`;
+  s += '}\n\n';
+
+  // Zone tables, shared by the locales that have the same one: a line per
+  // entry, "group offset name" or "group offset name since", tab-separated.
+  const tables = [];
+  const tableOf = new Map();
+  for (const d of data) {
+    const t = d.zones.map((z) => [z.group, z.offset, z.name, ...(z.since ? [z.since] : [])].join('\t')).join('\n');
+    if (!tableOf.has(t)) {
+      tableOf.set(t, tables.length);
+      tables.push(t);
+    }
+    d.zoneTable = tableOf.get(t);
+  }
+  s += `// zoneTables hold ICU's short zone names: lines of "group\\toffset\\tname",
+// with "\\tsince" (Unix seconds) where a later name replaces an earlier one;
+// an empty name is the offset format. Locales with the same names share one.
+var zoneTables = [...]string{\n`;
+  // Raw strings, a line per entry, so that a CLDR upgrade diffs readably;
+  // a name with a character that looks like another is quoted instead.
+  const raw = (t) => (/[`\p{Z}\p{Cf}\u2212]/u.test(t.replaceAll(' ', '')) ? goString(t) : `\`\n${t}\n\``);
+  for (const t of tables) s += `${raw(t)},\n`;
+  s += '}\n\nvar generated = []localeData{\n';
   for (const d of data) {
     s += `{
 	tag: ${goString(d.tag)},
-	months: [12]string{${list(d.months)}},
+`;
+    if (d.digits) s += `digits: ${goString(d.digits)},\n`;
+    s += `months: [12]string{${list(d.months)}},
 	weekdays: [7]string{${list(d.weekdays)}},
 `;
     if (d.dayPeriods[0]) s += `dayPeriods: [2]string{${list(d.dayPeriods)}},\n`;
     s += `date: ${goString(d.date)},
 	time: ${goString(d.time)},
 	timeRange: [2]string{${list(d.timeRange)}},
+	rangeSep: ${goString(d.rangeSep)},
 	gmtFormat: ${goString(d.gmtFormat)},
 	hourFormat: ${goString(d.hourFormat)},
-	zones: []zoneName{
+	zoneTable: ${d.zoneTable},
+},
 `;
-    for (const z of d.zones) s += `{${goString(z.zone)}, ${z.offset}, ${goString(z.name)}},\n`;
-    s += '},\n},\n';
   }
   return `${s}}\n`;
 }
