@@ -8,11 +8,18 @@
 // "h:mm – h:mm a"). Before writing anything it renders those patterns here,
 // the way the Go code does, for every day of 2019 and 2020, every hour and
 // every same-day pair of times, and stops at the first difference from Intl.
-// fixtures.mjs then gives the Go tests an independent set of Intl outputs.
+// It then reads ICU's short name of every zone Go's tzdata holds, on the 15th
+// of every third month from 2019 to 2030, in every locale, and keeps those
+// that are not just the offset in the locale's format. fixtures.mjs then
+// gives the Go tests an independent set of Intl outputs.
+//
+// The output depends only on node's ICU and on the Go toolchain's
+// lib/time/zoneinfo.zip: two runs with the same node and Go write the same
+// bytes.
 //
 // Run from internal/cldr with `go generate` (or `node gen/gen.mjs`). Needs
 // node with full ICU (the default build since node 13), no npm packages, and
-// gofmt on PATH.
+// go (for gofmt and GOROOT) on PATH.
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
