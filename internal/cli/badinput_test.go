@@ -185,3 +185,15 @@ func TestCheckRepeatedHour(t *testing.T) {
 		t.Errorf("check with the offset = %d, %q (%s); want 0 and nothing", code, stdout, stderr)
 	}
 }
+
+// A zone Go loads but ICU has no names for ("Factory", in Go's tzdata) would
+// be written as a bare offset: check fails on it, where it is written.
+func TestCheckZoneWithoutNames(t *testing.T) {
+	sandbox(t)
+	edit(t, "config/instances.toml", `timezone = "Europe/Madrid"`, `timezone = "Factory"`)
+	code, stdout, _ := runCLI(t, "check")
+	want := "config/instances.toml:10: instances.katuma.timezone: time zone Factory has no CLDR zone names (internal/cldr has those of every zone in Go's tzdata)\n"
+	if code != exitInput || !strings.Contains(stdout, want) {
+		t.Errorf("check = %d, %q; want %d and\n%s", code, stdout, exitInput, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/cldr"
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/recipients"
@@ -73,6 +74,12 @@ func runCheck(w io.Writer, p *paths) int {
 	}
 	for _, key := range inst.Keys() {
 		in := inst.Instances[key]
+		if zone := in.Location().String(); !cldr.HasZone(zone) {
+			// Every notice would fail the same way: say it once, where it is.
+			report(&config.Problem{File: inst.File, Line: inst.Line("instances." + key + ".timezone"), Key: "instances." + key + ".timezone",
+				Msg: fmt.Sprintf("time zone %s has no CLDR zone names (internal/cldr has those of every zone in Go's tzdata)", zone)})
+			continue
+		}
 		var prep *render.Prepared
 		if r != nil && sched != nil {
 			w, ok := sched.Window(key)
