@@ -420,3 +420,37 @@ func TestZoneWithoutNames(t *testing.T) {
 		t.Errorf("Prepare err = %v, want %q", err, want)
 	}
 }
+
+// A message file is all a new language needs: the CLDR data of every OFN
+// locale is generated already, regional forms included, and a regional
+// reader gets the region's dates with the language's words.
+func TestNewLanguageNeedsOnlyItsFile(t *testing.T) {
+	r, err := minimal(t, map[string]string{"it.toml": minimalMessages, "pt.toml": minimalMessages, "mr.toml": minimalMessages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ zone, locale, want string }{
+		{"Europe/Zurich", "it_CH", "Down on martedì, 7 maggio 2019 (09:00–11:00 CEST)."},
+		{"Europe/Rome", "it", "Down on martedì 7 maggio 2019 (09:00–11:00 CEST)."},
+		{"Europe/Lisbon", "pt_PT", "Down on terça-feira, 7 de maio de 2019 (09:00\u2009–\u200911:00 WEST)."},
+		{"America/Sao_Paulo", "pt_BR", "Down on terça-feira, 7 de maio de 2019 (09:00\u2009–\u200911:00 BRT)."},
+		{"Asia/Kolkata", "mr", "Down on मंगळवार, ७ मे, २०१९ (९:०० – ११:०० AM IST)."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.locale, func(t *testing.T) {
+			in := instanceWith(t, tt.zone, tt.locale)
+			w := window(t, in, "2019-05-07 09:00", 2*time.Hour, 0)
+			p, err := r.Prepare(Job{Schedule: &config.Schedule{Campaign: "c", Release: "r"}, Instance: in, Window: w, Notice: config.Announce})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := p.Render(recipients.Recipient{Email: "a@x.test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimPrefix(m.Text, "Hi, "); got != tt.want {
+				t.Errorf("Render = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
