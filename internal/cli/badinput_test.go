@@ -212,3 +212,34 @@ func TestCheckZoneWithoutNames(t *testing.T) {
 		t.Errorf("check = %d, %q; want %d and\n%s", code, stdout, exitInput, want)
 	}
 }
+
+// The dry run counts and names readers who get their language in another
+// region's form, as it counts those who get another language.
+func TestDryRunNamesRegionalFallback(t *testing.T) {
+	sandbox(t)
+	b, err := os.ReadFile("recipients/katuma.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(b), "\n")
+	if !strings.HasPrefix(header, "email,name,locale") {
+		t.Fatalf("recipients/katuma.csv header %q: want email,name,locale first", header)
+	}
+	pad := strings.Repeat(",", strings.Count(header, ",")-2)
+	// Katuma offers Spanish as spoken in Spain; these two read it with
+	// Spain's dates, not their own.
+	if !bytes.HasSuffix(b, []byte("\n")) {
+		b = append(b, '\n')
+	}
+	rows := "rosa@example.test,Rosa,es_US" + pad + "\nluis@example.test,Luis,es_US" + pad + "\n"
+	if err := os.WriteFile("recipients/katuma.csv", append(b, rows...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "--instance", "katuma", "--dry-run", "--notice", "announce", "--state", filepath.Join(t.TempDir(), "none.db"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "\n  2 es_US read es (other region)\n"; !strings.Contains(stdout, want) {
+		t.Errorf("dry run does not say %q:\n%s", want, stdout)
+	}
+}
