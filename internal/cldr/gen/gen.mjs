@@ -255,17 +255,23 @@ function zoneSamples(groups) {
 // just the offset in the locale's format ("GMT-7") is left out: Zone writes
 // that itself. Where ICU's name for one offset changes over the years (en:
 // Yukon's -7 is PDT in 2019 and MST from 2020), each later name has the
-// first instant it was seen at.
+// instant it took over, to the hour.
 function zoneNames(d, groups, samples) {
   const out = [];
   groups.forEach(({ id }, g) => {
     const f = new Intl.DateTimeFormat(d.tag, { timeZone: id, timeZoneName: 'short' });
+    const nameAt = (t) => value(f.formatToParts(t), 'timeZoneName');
     const byOffset = new Map();
     for (const { at, offset } of samples[g]) {
-      const name = value(f.formatToParts(at), 'timeZoneName');
+      const name = nameAt(at);
       if (!byOffset.has(offset)) byOffset.set(offset, []);
       const runs = byOffset.get(offset);
-      if (!runs.length || runs[runs.length - 1].name !== name) runs.push({ name, since: Math.floor(+at / 1000) });
+      if (runs.length && runs[runs.length - 1].name !== name) {
+        runs.push({ name, since: changeAt(id, offset, nameAt, runs[runs.length - 1], at) });
+      } else if (!runs.length) {
+        runs.push({ name, since: Math.floor(+at / 1000), at });
+      }
+      runs[runs.length - 1].at = at;
     }
     for (const [offset, runs] of [...byOffset].sort((a, b) => a[0] - b[0])) {
       const fallback = fromASCII(renderOffset(d, offset), d.digits);
@@ -277,6 +283,22 @@ function zoneNames(d, groups, samples) {
     }
   });
   return out;
+}
+
+// changeAt narrows down, to the hour, when zone's name at offset changed
+// from prev's (last seen at prev.at) to the one it has at at: by halves, as
+// long as the zone keeps that offset in between (else at's sample stands).
+// It returns Unix seconds.
+function changeAt(zone, offset, nameAt, prev, at) {
+  let lo = +prev.at;
+  let hi = +at;
+  while (hi - lo > 3600e3) {
+    const mid = new Date(Math.floor((lo + hi) / 2 / 3600e3) * 3600e3);
+    if (+mid <= lo || offsetOf(zone, mid) !== offset) break;
+    if (nameAt(mid) === prev.name) lo = +mid;
+    else hi = +mid;
+  }
+  return Math.floor(hi / 1000);
 }
 
 function tzName(tag, zone, at, style) {
