@@ -104,7 +104,7 @@ func newLocale(d *localeData) (*Locale, error) {
 
 // For returns the locale for tag, written the OFN way ("en_CA"), in BCP 47
 // ("en-CA") or as a POSIX locale ("fr_CA.UTF-8"): the exact regional locale
-// if there is data for it, else its language ("fr_CH" → fr), else nil. It
+// if there is data for it, else its language ("fr_LU" → fr), else nil. It
 // never falls back to another language; that is the caller's choice.
 func For(tag string) *Locale {
 	lang, region := splitTag(tag)

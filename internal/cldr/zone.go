@@ -46,9 +46,6 @@ func HasZone(name string) bool {
 	return ok
 }
 
-// ZoneDataSource says where the zone names come from, for error messages.
-const ZoneDataSource = "internal/cldr (generated from ICU " + icuVersion + ")"
-
 type zoneKey struct {
 	group  uint16 // zoneGroup of the zone's name
 	offset int32  // seconds east of UTC

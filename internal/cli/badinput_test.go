@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -183,5 +185,61 @@ func TestCheckRepeatedHour(t *testing.T) {
 	edit(t, "config/schedule.toml", "start = 2019-10-27T02:30:00", "start = 2019-10-27T02:30:00+01:00")
 	if code, stdout, stderr := runCLI(t, "check"); code != 0 || stdout != "" {
 		t.Errorf("check with the offset = %d, %q (%s); want 0 and nothing", code, stdout, stderr)
+	}
+}
+
+// A zone Go loads but ICU has no names for ("Factory", in Go's tzdata) would
+// be written as a bare offset: check fails on it, where it is written.
+func TestCheckZoneWithoutNames(t *testing.T) {
+	sandbox(t)
+	b, err := os.ReadFile("config/instances.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Katuma's zone, however it is written (the first timezone key).
+	first := regexp.MustCompile(`(?m)^timezone = "[^"]*"`).FindIndex(b)
+	if first == nil {
+		t.Fatal("config/instances.toml has no timezone key")
+	}
+	line := 1 + bytes.Count(b[:first[0]], []byte("\n"))
+	b = append(append(b[:first[0]:first[0]], `timezone = "Factory"`...), b[first[1]:]...)
+	if err := os.WriteFile("config/instances.toml", b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCLI(t, "check")
+	want := fmt.Sprintf("config/instances.toml:%d: instances.katuma.timezone: time zone Factory has no CLDR zone names (internal/cldr has those of every zone in Go's tzdata)\n", line)
+	if code != exitInput || !strings.Contains(stdout, want) {
+		t.Errorf("check = %d, %q; want %d and\n%s", code, stdout, exitInput, want)
+	}
+}
+
+// The dry run counts and names readers who get their language in another
+// region's form, as it counts those who get another language.
+func TestDryRunNamesRegionalFallback(t *testing.T) {
+	sandbox(t)
+	b, err := os.ReadFile("recipients/katuma.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(b), "\n")
+	if !strings.HasPrefix(header, "email,name,locale") {
+		t.Fatalf("recipients/katuma.csv header %q: want email,name,locale first", header)
+	}
+	pad := strings.Repeat(",", strings.Count(header, ",")-2)
+	// Katuma offers Spanish as spoken in Spain; these two read it with
+	// Spain's dates, not their own.
+	if !bytes.HasSuffix(b, []byte("\n")) {
+		b = append(b, '\n')
+	}
+	rows := "rosa@example.test,Rosa,es_US" + pad + "\nluis@example.test,Luis,es_US" + pad + "\n"
+	if err := os.WriteFile("recipients/katuma.csv", append(b, rows...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "--instance", "katuma", "--dry-run", "--notice", "announce", "--state", filepath.Join(t.TempDir(), "none.db"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "\n  2 es_US read es (other region)\n"; !strings.Contains(stdout, want) {
+		t.Errorf("dry run does not say %q:\n%s", want, stdout)
 	}
 }

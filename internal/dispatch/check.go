@@ -2,8 +2,10 @@ package dispatch
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
+	"github.com/openfoodfoundation/announce/internal/cldr"
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/recipients"
 	"github.com/openfoodfoundation/announce/internal/render"
@@ -19,6 +21,12 @@ func Check(inst *config.Instances, sched *config.Schedule, r *render.Renderer) e
 	var errs []error
 	for _, key := range inst.Keys() {
 		in := inst.Instances[key]
+		if zone := in.Location().String(); !cldr.HasZone(zone) {
+			// Every notice would fail the same way: say it once, where it is.
+			errs = append(errs, &config.Problem{File: inst.File, Line: inst.Line("instances." + key + ".timezone"), Key: "instances." + key + ".timezone",
+				Msg: fmt.Sprintf("time zone %s has no CLDR zone names (internal/cldr has those of every zone in Go's tzdata)", zone)})
+			continue
+		}
 		var prep *render.Prepared
 		if r != nil && sched != nil {
 			w, ok := sched.Window(key)

@@ -139,7 +139,11 @@ function main() {
 
     // Zone names: the DST switches, each zone of ZONES at times other than
     // the sweeps' below, and every zone in the sweeps.
-    const zones = [...switches, ...repeated, ...otherDay];
+    // Days either side of ICU's metazone changes: Yukon's PDT becoming
+    // plain -7 on 1 November 2020, Ojinaga's MDT becoming CST in 2022.
+    const renamed = [['America/Whitehorse', '2020-10-31T12:00Z'], ['America/Whitehorse', '2020-11-02T12:00Z'],
+      ['America/Ojinaga', '2022-10-29T12:00Z'], ['America/Ojinaga', '2022-11-01T12:00Z']].map(([z, t]) => [z, at(t)]);
+    const zones = [...switches, ...repeated, ...otherDay, ...renamed];
     for (const zone of ZONES) zones.push([zone, at('2021-03-01T12:00Z')], [zone, at('2030-08-01T12:00Z')]);
     for (const [zone, t] of zones) {
       const name = dtf(zone, { timeZoneName: 'short' }).formatToParts(t).find((p) => p.type === 'timeZoneName').value;

@@ -8,11 +8,18 @@
 // "h:mm – h:mm a"). Before writing anything it renders those patterns here,
 // the way the Go code does, for every day of 2019 and 2020, every hour and
 // every same-day pair of times, and stops at the first difference from Intl.
-// fixtures.mjs then gives the Go tests an independent set of Intl outputs.
+// It then reads ICU's short name of every zone Go's tzdata holds, on the 15th
+// of every third month from 2019 to 2030, in every locale, and keeps those
+// that are not just the offset in the locale's format. fixtures.mjs then
+// gives the Go tests an independent set of Intl outputs.
+//
+// The output depends only on node's ICU and on the Go toolchain's
+// lib/time/zoneinfo.zip: two runs with the same node and Go write the same
+// bytes.
 //
 // Run from internal/cldr with `go generate` (or `node gen/gen.mjs`). Needs
 // node with full ICU (the default build since node 13), no npm packages, and
-// gofmt on PATH.
+// go (for gofmt and GOROOT) on PATH.
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -248,17 +255,23 @@ function zoneSamples(groups) {
 // just the offset in the locale's format ("GMT-7") is left out: Zone writes
 // that itself. Where ICU's name for one offset changes over the years (en:
 // Yukon's -7 is PDT in 2019 and MST from 2020), each later name has the
-// first instant it was seen at.
+// instant it took over, to the hour.
 function zoneNames(d, groups, samples) {
   const out = [];
   groups.forEach(({ id }, g) => {
     const f = new Intl.DateTimeFormat(d.tag, { timeZone: id, timeZoneName: 'short' });
+    const nameAt = (t) => value(f.formatToParts(t), 'timeZoneName');
     const byOffset = new Map();
     for (const { at, offset } of samples[g]) {
-      const name = value(f.formatToParts(at), 'timeZoneName');
+      const name = nameAt(at);
       if (!byOffset.has(offset)) byOffset.set(offset, []);
       const runs = byOffset.get(offset);
-      if (!runs.length || runs[runs.length - 1].name !== name) runs.push({ name, since: Math.floor(+at / 1000) });
+      if (runs.length && runs[runs.length - 1].name !== name) {
+        runs.push({ name, since: changeAt(id, offset, nameAt, runs[runs.length - 1], at) });
+      } else if (!runs.length) {
+        runs.push({ name, since: Math.floor(+at / 1000), at });
+      }
+      runs[runs.length - 1].at = at;
     }
     for (const [offset, runs] of [...byOffset].sort((a, b) => a[0] - b[0])) {
       const fallback = fromASCII(renderOffset(d, offset), d.digits);
@@ -270,6 +283,22 @@ function zoneNames(d, groups, samples) {
     }
   });
   return out;
+}
+
+// changeAt narrows down, to the hour, when zone's name at offset changed
+// from prev's (last seen at prev.at) to the one it has at at: by halves, as
+// long as the zone keeps that offset in between (else at's sample stands).
+// It returns Unix seconds.
+function changeAt(zone, offset, nameAt, prev, at) {
+  let lo = +prev.at;
+  let hi = +at;
+  while (hi - lo > 3600e3) {
+    const mid = new Date(Math.floor((lo + hi) / 2 / 3600e3) * 3600e3);
+    if (+mid <= lo || offsetOf(zone, mid) !== offset) break;
+    if (nameAt(mid) === prev.name) lo = +mid;
+    else hi = +mid;
+  }
+  return Math.floor(hi / 1000);
 }
 
 function tzName(tag, zone, at, style) {
