@@ -501,7 +501,7 @@ func TestContext(t *testing.T) {
 		defer c.Close()
 		ctx, cancel := context.WithCancel(t.Context())
 		go func() {
-			for srv.Stats().Data == 0 {
+			for srv.Stats().Accepted == 0 { // the whole message is in
 				time.Sleep(time.Millisecond)
 			}
 			cancel()
