@@ -29,15 +29,17 @@ WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4
 RETURNING locale, message_id, attempts`
 
 	sqlRow = `
-SELECT d.state, d.locale, d.message_id, d.attempts,
+SELECT d.state, d.locale, d.message_id, d.attempts, d.unanswered,
 	d.owner_host, d.owner_space, d.owner_pid, d.owner_run, d.lease_until,
 	EXISTS (SELECT 1 FROM suppressions WHERE address = ?4)
 FROM deliveries d
 WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4`
 
+	// sqlTakeOver counts a claim of a row left sending as one that ended
+	// without a verdict: its owner died, or outlived its lease, mid-send.
 	sqlTakeOver = `
 UPDATE deliveries
-SET state = 'sending', attempts = attempts + 1,
+SET unanswered = unanswered + (state = 'sending'), state = 'sending', attempts = attempts + 1,
 	owner_host = ?5, owner_space = ?6, owner_pid = ?7, owner_run = ?8, lease_until = ?9, updated_at = ?10
 WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4`
 
@@ -57,12 +59,22 @@ WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4`
 UPDATE deliveries
 SET state = CASE WHEN ?5 THEN 'failed-perm' ELSE 'failed-temp' END, last_reply = ?6, updated_at = ?7
 WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4 AND state <> 'sent'`
+
+	// sqlHold holds a row that was sending, uncertain, when one more claim
+	// would send it again.
+	sqlHold = `
+UPDATE deliveries SET state = 'uncertain', unanswered = unanswered + 1, last_reply = ?5, lease_until = 0, updated_at = ?6
+WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4 AND state = 'sending'`
+
+	sqlMarkUncertain = `
+UPDATE deliveries SET state = 'uncertain', unanswered = unanswered + 1, last_reply = ?5, lease_until = 0, updated_at = ?6
+WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4 AND state <> 'sent'`
 )
 
 // statements are prepared once per Ledger: parsing and planning cost more
 // than running these one-row statements.
 type statements struct {
-	enqueue, claim, row, takeOver, setSuppressed, markSent, markFailed *sql.Stmt
+	enqueue, claim, row, takeOver, setSuppressed, markSent, markFailed, hold, markUncertain *sql.Stmt
 }
 
 func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
@@ -77,6 +89,8 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&s.setSuppressed, sqlSetSuppressed},
 		{&s.markSent, sqlMarkSent},
 		{&s.markFailed, sqlMarkFailed},
+		{&s.hold, sqlHold},
+		{&s.markUncertain, sqlMarkUncertain},
 	} {
 		st, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -89,7 +103,7 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 
 func (s *statements) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.enqueue, s.claim, s.row, s.takeOver, s.setSuppressed, s.markSent, s.markFailed} {
+	for _, st := range []*sql.Stmt{s.enqueue, s.claim, s.row, s.takeOver, s.setSuppressed, s.markSent, s.markFailed, s.hold, s.markUncertain} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
