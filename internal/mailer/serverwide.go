@@ -59,3 +59,18 @@ func (e *SendError) Shape() string {
 	}
 	return addrInReply.ReplaceAllString(strings.TrimSpace(e.Reply), "<>")
 }
+
+// mailboxCodes are enhanced codes that name the recipient's mailbox itself
+// (RFC 3463 §3.2, §3.3): no matter how many recipients in a row get one, each
+// speaks of its own address.
+var mailboxCodes = map[string]bool{
+	"X.1.1": true, "X.1.2": true, "X.1.3": true, "X.1.6": true, "X.1.10": true, // bad, moved or null-MX address
+	"X.2.1": true, "X.2.2": true, // mailbox disabled, full
+}
+
+// AboutMailbox reports whether e's enhanced code speaks of the recipient's
+// own mailbox (unknown, moved, disabled, full): a run of such replies is a
+// run of bad addresses, not a server refusing everyone.
+func (e *SendError) AboutMailbox() bool {
+	return len(e.Enhanced) > 2 && mailboxCodes["X"+e.Enhanced[1:]]
+}

@@ -311,7 +311,9 @@ func (s *Server) serve(c *countedConn, reject bool) {
 		if d == 0 {
 			d = 24 * time.Hour
 		}
-		stall(conn, d)
+		// Read and ignore what the client says until it hangs up.
+		conn.SetReadDeadline(time.Now().Add(d))
+		io.Copy(io.Discard, conn)
 		c.Close()
 		return
 	}
