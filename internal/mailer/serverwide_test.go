@@ -205,7 +205,7 @@ func TestAddressLength(t *testing.T) {
 		ok   bool
 	}{
 		{strings.Repeat("a", 64) + "@example.test", true},
-		{"a@" + strings.Repeat("b", 247) + ".test", true}, // path 256
+		{"a@" + strings.Repeat("b", 247) + ".test", true},                           // path 256
 		{"a@" + strings.Repeat("b", 251) + ".test", false},                          // domain 256
 		{strings.Repeat("a", 64) + "@" + strings.Repeat("b", 184) + ".test", true},  // 254 + 2 = 256
 		{strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".test", false}, // 257
