@@ -23,6 +23,9 @@ type notifyOptions struct {
 	dryRun      bool
 	out         string
 	skipInvalid bool
+	// resendUncertain sends again messages that may have been delivered
+	// (no reply to their end; in flight at repeated crashes).
+	resendUncertain bool
 }
 
 func newRootCmd(env *Env) *cobra.Command {
@@ -68,6 +71,7 @@ variable or file the instances file names, never from the file itself.
 	f.BoolVar(&opts.noForum, "no-forum", false, "send the emails only, not the forum copy")
 	f.BoolVar(&opts.forumOnly, "forum-only", false, "post only the forum copy, send no email")
 	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
+	f.BoolVar(&opts.resendUncertain, "resend-uncertain", false, "also send, once more, the messages that may have been delivered (listed by announce status)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
 	cmd.AddCommand(newSuppressCmd(env, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
@@ -122,7 +126,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if opts.dryRun {
 		return dryRun(ctx, env, plan)
 	}
-	return realSend(ctx, env, sendPlan{dryRunPlan: plan, yes: opts.yes}, func() (*ledger.Ledger, error) {
+	return realSend(ctx, env, sendPlan{dryRunPlan: plan, yes: opts.yes, resendUncertain: opts.resendUncertain}, func() (*ledger.Ledger, error) {
 		return opts.state.openCtx(ctx)
 	})
 }

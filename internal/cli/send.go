@@ -30,7 +30,8 @@ const claimLease = 30 * time.Minute
 
 type sendPlan struct {
 	dryRunPlan
-	yes bool
+	yes             bool
+	resendUncertain bool
 }
 
 // realSend sends the notice of each selected instance over its SMTP server,
@@ -67,6 +68,7 @@ func realSend(ctx context.Context, env *Env, plan sendPlan, openLedger func() (*
 		return err
 	}
 	defer r.close()
+	r.owner.ResendUncertain = plan.resendUncertain
 	if !plan.forum.only {
 		if err := confirm(ctx, env, plan, jobs, l); err != nil {
 			return err
@@ -139,18 +141,28 @@ func (r *sendRun) send(ctx context.Context, j job) (bool, error) {
 		Ledger: r.l, Owner: r.owner, Workers: workers, NewSender: newSender, Only: only,
 		Server:       fmt.Sprintf("%s:%d", in.SMTP.Host, in.SMTP.Port),
 		EnvelopeFrom: in.SMTP.ReturnPath, Now: r.env.Now(), Progress: pr.add, Log: r.log,
+		BreakAfter: in.SMTP.BreakAfter,
 	})
 	pr.finish()
 	if sum != nil {
 		printSummary(r.env.Stdout, in.Key, string(job.Notice), j.census.Total, sum)
 	}
-	if errors.Is(err, context.Canceled) {
-		return true, fmt.Errorf("interrupted: the messages in flight were finished and recorded; run the same command again to send the rest")
+	if sum == nil {
+		sum = &dispatch.Summary{}
+	}
+	var we *ledger.WriteError
+	switch {
+	case errors.As(err, &we):
+		return true, fmt.Errorf("%w; %d messages the server accepted may not be recorded and may go out again (with the same Message-ID) once the ledger can be written", err, sum.Counts[dispatch.Unrecorded])
+	case errors.Is(err, dispatch.ErrNoRecipients):
+		return true, badInput(err)
+	case errors.Is(err, context.Canceled):
+		return true, fmt.Errorf("interrupted: %d not sent; every message the server answered is recorded; run the same command again to send the rest", sum.Counts[dispatch.NotSent])
 	}
 	if err != nil {
 		return true, err
 	}
-	if sum.Counts[dispatch.FailedTemp]+sum.Counts[dispatch.ElsewhereBusy] == 0 {
+	if sum.Complete() {
 		detail := fmt.Sprintf("%d sent, %d already sent, %d suppressed, %d failed permanently",
 			sum.Counts[dispatch.Sent], sum.Counts[dispatch.AlreadySent], sum.Counts[dispatch.Suppressed], sum.Counts[dispatch.FailedPerm])
 		if err := r.l.RecordNotice(ctx, job.Schedule.Campaign, job.Key(), in.Key, ledger.NoticeSent, detail); err != nil {
@@ -175,7 +187,8 @@ func newSenderFactory(env *Env, in *config.Instance) (func() dispatch.Sender, in
 	if s == nil {
 		return nil, 0, badInput(fmt.Errorf("instance %s has no [instances.%s.smtp] section: it cannot send", in.Key, in.Key))
 	}
-	cfg := mailer.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth, Username: s.Username, HELO: s.HELO, Timeout: s.Timeout.Duration}
+	cfg := mailer.Config{Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth, Username: s.Username, HELO: s.HELO, Timeout: s.Timeout.Duration,
+		DataTimeout: s.DataTimeout.Duration}
 	if s.Auth != "" && s.Auth != "none" {
 		pw, err := resolveSecret(env, fmt.Sprintf("instance %s smtp password", in.Key), s.Password())
 		if err != nil {
@@ -223,11 +236,30 @@ func confirm(ctx context.Context, env *Env, plan sendPlan, jobs []job, l *ledger
 		return usageError("a real send to %d recipients needs confirmation: run it at a terminal, or pass --yes\n%s", total, strings.TrimRight(b.String(), "\n"))
 	}
 	fmt.Fprintf(env.Stderr, "About to send:\n%sSend %d messages? [y/N] ", b.String(), total)
-	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+	line, err := readLine(ctx, env.Stdin)
+	if err != nil {
+		return fmt.Errorf("not confirmed: nothing sent: %w", err)
+	}
 	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 		return usageError("not confirmed: nothing sent")
 	}
 	return nil
+}
+
+// readLine reads one line, or returns ctx's error as soon as ctx ends (Ctrl-C
+// at the prompt): the read goes on in the background and is dropped.
+func readLine(ctx context.Context, r io.Reader) (string, error) {
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- line
+	}()
+	select {
+	case line := <-got:
+		return line, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -238,7 +270,7 @@ func isTerminal(w io.Writer) bool {
 func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.Summary) {
 	fmt.Fprintf(w, "%s %s notice: %d recipients\n", instance, notice, total)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	for r := dispatch.Sent; r <= dispatch.ElsewhereBusy; r++ {
+	for r := dispatch.Sent; r <= dispatch.Unrecorded; r++ {
 		if s.Counts[r] > 0 || r <= dispatch.Suppressed {
 			fmt.Fprintf(tw, "  %d\t %s\n", s.Counts[r], r)
 		}
@@ -248,6 +280,13 @@ func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.S
 	}
 	tw.Flush()
 	for _, f := range s.Failures {
-		fmt.Fprintf(w, "  failed %s: %s\n", f.Recipient, f.Reply)
+		what := "failed"
+		if f.Result == dispatch.Uncertain {
+			what = "uncertain"
+		}
+		fmt.Fprintf(w, "  %s %s: %s\n", what, f.Recipient, f.Reply)
+	}
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "  stopped, %d not sent: %s\n", s.Counts[dispatch.NotSent], s.Stopped)
 	}
 }

@@ -53,6 +53,7 @@ type noticeStatus struct {
 	Failed     int       `json:"failed"`
 	Suppressed int       `json:"suppressed"`
 	Pending    int       `json:"pending"`
+	Uncertain  int       `json:"uncertain"` // maybe delivered, held: --resend-uncertain
 	ForumURL   string    `json:"forum_url,omitempty"`
 }
 
@@ -72,7 +73,7 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	l, err := opts.state.openCtx(ctx)
+	l, err := opts.state.openReadOnly(ctx)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 			st := noticeStatus{
 				Instance: key, Notice: string(m.Notice),
 				DueLocal: m.Due.In(in.Location()).Format("Mon 2006-01-02 15:04 MST"), DueUTC: m.Due.UTC(), ValidUntil: m.Until.UTC(),
-				Sent: c.Sent, Failed: c.FailedTemp + c.FailedPerm, Suppressed: c.Suppressed, Pending: c.Pending + c.Sending,
+				Sent: c.Sent, Failed: c.FailedTemp + c.FailedPerm, Suppressed: c.Suppressed, Pending: c.Pending + c.Sending, Uncertain: c.Uncertain,
 			}
 			st.ForumURL = posted[[2]string{key, string(m.Notice)}].URL
 			rec, done := outcomes[[2]string{key, string(m.Notice)}]
@@ -128,5 +129,22 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 	for _, r := range rows {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", r.Instance, r.Notice, r.DueLocal, r.DueUTC.Format("2006-01-02 15:04Z"), r.State, r.Sent, r.Failed, r.Suppressed, r.Pending, r.ForumURL)
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return printUncertain(ctx, env, l, sched.Campaign)
+}
+
+// printUncertain lists the messages held as uncertain: sent in full with no
+// reply, or in flight at repeated crashes; --resend-uncertain sends them.
+func printUncertain(ctx context.Context, env *Env, l *ledger.Ledger, campaign string) error {
+	us, err := l.Uncertain(ctx, ledger.Scope{Campaign: campaign})
+	if err != nil || len(us) == 0 {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\nUncertain (maybe delivered; not sent again unless --resend-uncertain): %d\n", len(us))
+	for _, u := range us {
+		fmt.Fprintf(env.Stdout, "  %s %s %s: %s\n", u.Instance, u.Notice, u.Recipient, u.LastReply)
+	}
+	return nil
 }

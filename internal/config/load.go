@@ -255,6 +255,18 @@ func (s *SMTP) validate(ps *problems, p string) {
 	if s.Timeout.Duration == 0 {
 		s.Timeout.Duration = 30 * time.Second
 	}
+	switch {
+	case s.DataTimeout.Duration == 0:
+		s.DataTimeout.Duration = 10 * time.Minute
+	case s.DataTimeout.Duration < time.Second:
+		ps.add(p+".data_timeout", "%s is too short (RFC 5321 asks for 10m)", s.DataTimeout.Duration)
+	}
+	switch {
+	case s.BreakAfter == 0:
+		s.BreakAfter = 10
+	case s.BreakAfter < -1:
+		ps.add(p+".break_after", "must be at least 1, or -1 for never")
+	}
 }
 
 func (m *IMAP) validate(ps *problems, p string) {
