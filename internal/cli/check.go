@@ -88,8 +88,34 @@ func runCheck(w io.Writer, p *paths) int {
 			}
 		}
 		report(checkRecipients(in, prep))
+		if warn := emptyRecipients(in); warn != "" {
+			fmt.Fprintln(w, warn)
+		}
 	}
 	return count
+}
+
+// emptyRecipients warns of a recipients file with no valid row: a send of it
+// is refused (and nothing recorded), which check should say before.
+func emptyRecipients(in *config.Instance) string {
+	rd, err := recipients.Open(in.Recipients)
+	if err != nil {
+		return "" // reported by checkRecipients
+	}
+	defer rd.Close()
+	for {
+		_, err := rd.Next()
+		switch {
+		case err == nil:
+			return ""
+		case err == io.EOF:
+			return fmt.Sprintf("warning: %s: no valid recipient: a send to instance %s would be refused", in.Recipients, in.Key)
+		}
+		var bad *recipients.RowError
+		if !errors.As(err, &bad) {
+			return ""
+		}
+	}
 }
 
 // checkRender prepares one notice and renders it for a reader with a name and

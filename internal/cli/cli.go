@@ -90,9 +90,10 @@ func exitCode(err error) int {
 		in  *inputError
 		row *recipients.RowError
 		inv *dispatch.InvalidError
+		fe  *recipients.FileError
 	)
 	switch {
-	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv),
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &fe),
 		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage):
 		return exitInput
 	default:

@@ -297,6 +297,11 @@ func (f *Forum) validate(ps *problems, p string) {
 		ps.add(p, "missing required key %q", "url")
 	} else {
 		checkURL(ps, p+".url", f.URL)
+		// As the forum client will (forum.parseBase): the API key must not
+		// cross the network in clear.
+		if u, err := url.Parse(f.URL); err == nil && u.Scheme == "http" && u.Host != "" && !isLoopback(u.Hostname()) {
+			ps.add(p+".url", "%q must be https: the API key would cross the network in clear (http is allowed only to a loopback host)", f.URL)
+		}
 	}
 	if f.Category == "" {
 		ps.add(p, "missing required key %q", "category")
