@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -82,20 +83,29 @@ type Claim struct {
 // is held as uncertain instead (ErrUncertain). An uncertain row is claimed
 // only when o.ResendUncertain.
 func (l *Ledger) Claim(ctx context.Context, k Key, o Owner) (Claim, error) {
+	seq := claimSeq.Add(1)
+	return l.claimAt(ctx, k, o, seq, seq)
+}
+
+// claimSeq numbers claims in this process: with the owner's run, (batch,
+// seq) tells which row of a batch its worker would send first.
+var claimSeq atomic.Int64
+
+func (l *Ledger) claimAt(ctx context.Context, k Key, o Owner, batch, seq int64) (Claim, error) {
 	k = k.norm()
-	c, err := l.claim(ctx, k, o)
+	c, err := l.claim(ctx, k, o, batch, seq)
 	if err != nil {
 		return Claim{}, asWriteErr(fmt.Errorf("claim %s: %w", k, err))
 	}
 	return c, nil
 }
 
-func (l *Ledger) claim(ctx context.Context, k Key, o Owner) (Claim, error) {
+func (l *Ledger) claim(ctx context.Context, k Key, o Owner, batch, seq int64) (Claim, error) {
 	if err := o.validate(); err != nil {
 		return Claim{}, err
 	}
 	now := time.Now().UnixMilli()
-	own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now)
+	own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now, batch, seq)
 
 	var c Claim
 	err := l.stmts.claim.QueryRowContext(ctx, own...).Scan(&c.Locale, &c.MessageID, &c.Attempts)
@@ -148,7 +158,15 @@ func (l *Ledger) claimSlow(ctx context.Context, k Key, o Owner, own []any, now i
 		}
 		return Claim{}, ErrSuppressed
 	}
-	if r.state == stateSending && r.unanswered+1 >= HoldAfter {
+	onWire := 0
+	if r.onWire {
+		onWire = 1
+		// The rest of the dead claimant's batch was never reached.
+		if _, err := tx.StmtContext(ctx, l.stmts.unreached).ExecContext(ctx, r.holder.run, r.batch, r.seq, now); err != nil {
+			return Claim{}, err
+		}
+	}
+	if r.onWire && r.unanswered+1 >= HoldAfter {
 		why := fmt.Sprintf("in flight when %d runs ended (or got no reply to the end of data): maybe delivered; held, not sent again (announce --resend-uncertain sends it)", r.unanswered+1)
 		if _, err := tx.StmtContext(ctx, l.stmts.hold).ExecContext(ctx, k.args(why, now)...); err != nil {
 			return Claim{}, err
@@ -158,7 +176,7 @@ func (l *Ledger) claimSlow(ctx context.Context, k Key, o Owner, own []any, now i
 		}
 		return Claim{}, ErrUncertain
 	}
-	if _, err := tx.StmtContext(ctx, l.stmts.takeOver).ExecContext(ctx, own...); err != nil {
+	if _, err := tx.StmtContext(ctx, l.stmts.takeOver).ExecContext(ctx, append(own, onWire)...); err != nil {
 		return Claim{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -175,6 +193,8 @@ func (l *Ledger) claimSlow(ctx context.Context, k Key, o Owner, own []any, now i
 type row struct {
 	state      string
 	unanswered int
+	onWire     bool // in sending, first of its claimant's batch: maybe sent
+	batch, seq int64
 	claim      Claim
 	holder     holder
 	suppressed bool // its address is on the suppression list
@@ -183,7 +203,7 @@ type row struct {
 func readRow(ctx context.Context, st *sql.Stmt, k Key) (row, error) {
 	var r row
 	err := st.QueryRowContext(ctx, k.args()...).Scan(
-		&r.state, &r.claim.Locale, &r.claim.MessageID, &r.claim.Attempts, &r.unanswered,
+		&r.state, &r.claim.Locale, &r.claim.MessageID, &r.claim.Attempts, &r.unanswered, &r.onWire, &r.batch, &r.seq,
 		&r.holder.host, &r.holder.space, &r.holder.pid, &r.holder.run, &r.holder.leaseUntil,
 		&r.suppressed)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -328,11 +348,13 @@ func (l *Ledger) ClaimBatch(ctx context.Context, keys []Key, o Owner) ([]ClaimRe
 	}
 	out := make([]ClaimResult, len(keys))
 	slow := make([]bool, len(keys))
+	// One batch, sent in this order: see claim_batch in the schema.
+	first := claimSeq.Add(int64(len(keys))) - int64(len(keys)) + 1
 	err := l.inTx(ctx, func(tx *sql.Tx, now int64) error {
 		st := tx.StmtContext(ctx, l.stmts.claim)
 		for i, k := range keys {
 			k = k.norm()
-			own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now)
+			own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now, first, first+int64(i))
 			var c Claim
 			err := st.QueryRowContext(ctx, own...).Scan(&c.Locale, &c.MessageID, &c.Attempts)
 			switch {
@@ -351,7 +373,7 @@ func (l *Ledger) ClaimBatch(ctx context.Context, keys []Key, o Owner) ([]ClaimRe
 	}
 	for i, k := range keys {
 		if slow[i] {
-			out[i].Claim, out[i].Err = l.Claim(ctx, k, o)
+			out[i].Claim, out[i].Err = l.claimAt(ctx, k, o, first, first+int64(i))
 		}
 	}
 	return out, nil

@@ -166,6 +166,12 @@ CREATE TABLE deliveries_v6 (
 	-- Claims that ended with no verdict from the server: the run died (the
 	-- row was taken over) or the reply to the end of data never came.
 	unanswered  INTEGER NOT NULL DEFAULT 0,
+	-- Where the row sits in its claimant's batch (ClaimBatch claims ahead):
+	-- a worker sends a batch in claim_seq order and records each before the
+	-- next, so of a dead run's batch only the first row still sending can
+	-- have been on the wire; the rest were never sent.
+	claim_batch INTEGER NOT NULL DEFAULT 0,
+	claim_seq   INTEGER NOT NULL DEFAULT 0,
 	last_reply  TEXT    NOT NULL DEFAULT '',
 	owner_host  TEXT    NOT NULL DEFAULT '',
 	owner_space TEXT    NOT NULL DEFAULT '',
@@ -189,6 +195,7 @@ ALTER TABLE deliveries_v6 RENAME TO deliveries;
 CREATE INDEX deliveries_recipient ON deliveries (recipient);
 CREATE INDEX deliveries_message_id ON deliveries (message_id);
 CREATE INDEX deliveries_uncertain ON deliveries (campaign, notice, instance) WHERE state = 'uncertain';
+CREATE INDEX deliveries_claims ON deliveries (owner_run, claim_batch, claim_seq) WHERE state = 'sending';
 `,
 }
 

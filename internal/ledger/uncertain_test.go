@@ -283,3 +283,36 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// Rows claimed ahead and never reached by a dead run's worker were never
+// sent: only the first row of its batch still sending counts as in flight.
+func TestClaimAheadNotInFlight(t *testing.T) {
+	ctx := context.Background()
+	l, _ := openTest(t)
+	keys := testKeys(4)
+	enqueue(t, l, keys...)
+	dead := deadPID(t)
+	for crash := 1; crash <= 3; crash++ {
+		o := newOwner(t)
+		o.PID = dead
+		res, err := l.ClaimBatch(ctx, keys, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range res {
+			switch {
+			case i == 0 && crash == 3:
+				if !errors.Is(r.Err, ErrUncertain) {
+					t.Errorf("crash %d: %s = %v, want held: in flight at two crashes", crash, keys[i].Recipient, r.Err)
+				}
+			case r.Err != nil:
+				t.Errorf("crash %d: %s = %v, want claimed", crash, keys[i].Recipient, r.Err)
+			}
+		}
+	}
+	for i, k := range keys[1:] {
+		if got := stateOf(t, l, k); got != "sending" {
+			t.Errorf("%s (batch position %d): state %s, want sending, never held", k.Recipient, i+1, got)
+		}
+	}
+}
