@@ -77,6 +77,10 @@ type Result struct {
 	New        int // messages recorded for the first time
 	Marked     int // messages given the Mark keyword
 	Suppressed []Suppression
+	// Suspicious are bounces that suppressed nobody because the ledger has
+	// no delivery of the Message-ID they quote to the address they name:
+	// forged (anyone who got a notice knows a Message-ID) or misdirected.
+	Suspicious []Suppression
 	Checkpoint ledger.MailboxCheckpoint
 }
 
@@ -301,6 +305,21 @@ func (s *syncer) classify(ctx context.Context, sum *Summary, key string, raw []b
 		return unrelated, nil
 	}
 	rec.Locale = s.locale(ctx, d, found, rec.Address)
+	// A bounce speaks only for an address its quoted Message-ID went to: one
+	// naming another address is forged or misdirected. (A Message-ID the
+	// ledger does not know at all is left as before: a ledger started
+	// afresh would otherwise ignore every bounce.)
+	if _, known, err := s.l.DeliveryByMessageID(ctx, v.NoticeMessageID); err != nil || !known {
+		if err != nil {
+			return rec, err
+		}
+	} else if ok, err := s.l.SentTo(ctx, v.NoticeMessageID, rec.Address); err != nil || !ok {
+		if err == nil {
+			s.res.Suspicious = append(s.res.Suspicious, Suppression{Address: rec.Address, Permanent: rec.Permanent,
+				Reason: fmt.Sprintf("bounce quoting Message-ID <%s>, which the ledger has no delivery of to %s: not suppressed", strings.Trim(v.NoticeMessageID, "<>"), rec.Address)})
+		}
+		return rec, err
+	}
 	return rec, s.suppress(ctx, &rec)
 }
 
