@@ -221,7 +221,7 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	for _, err := range errs {
 		var we *ledger.WriteError
 		if errors.As(err, &we) {
-			return sum, err // the cause, not the interruption it caused
+			return sum, we // the cause, not the interruptions it caused
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
