@@ -98,6 +98,7 @@ func TestCircuitBreaker(t *testing.T) {
 	}{
 		{"500 to every RCPT", mailertest.Options{RcptReply: "500 5.7.1 <%s>: Relay access denied"}, 10, "Relay access denied", 0},
 		{"550 to every RCPT, N = 3", mailertest.Options{RcptReply: "550 5.7.0 <%s>: policy says no"}, 3, "policy says no", 0},
+		{"451 to every RCPT", mailertest.Options{RcptReply: "451 4.7.1 <%s>: Recipient address rejected: try again later"}, 4, "try again later", 0},
 		{"421 after 5 messages", mailertest.Options{GoneAfter: 5}, 10, "421", 5},
 	}
 	for _, tt := range tests {
@@ -198,17 +199,28 @@ func TestStopWhileStalled(t *testing.T) {
 			srv := mailertest.Start(t, tt.opts)
 			path, _ := recipientsFile(t, n)
 			l := openLedger(t, filepath.Join(t.TempDir(), "l.db"))
-			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			start := time.Now()
+			var cancelled time.Time
+			go func() {
+				for srv.Stats().Connections == 0 {
+					time.Sleep(time.Millisecond)
+				}
+				time.Sleep(200 * time.Millisecond) // in the state
+				cancelled = time.Now()
+				cancel()
+			}()
 			sum, err := sendWith(t, ctx, path, srv, l, 2, func(_ *SendOptions, c *mailer.Config, r *mailer.RetryPolicy) {
 				c.Timeout = time.Minute
 				r.Attempts, r.Base, r.Max = 5, time.Minute, time.Minute
 			})
-			if took := time.Since(start); took > 5*time.Second {
+			if took := time.Since(cancelled); took > 5*time.Second {
 				t.Errorf("Send took %s after Ctrl-C", took)
 			}
-			if !errors.Is(err, context.DeadlineExceeded) || sum.Counts[NotSent] != n || !strings.Contains(sum.Stopped, "interrupted") {
+			if sum == nil {
+				t.Fatalf("Send = nil, %v", err)
+			}
+			if !errors.Is(err, context.Canceled) || sum.Counts[NotSent] != n || !strings.Contains(sum.Stopped, "interrupted") {
 				t.Errorf("Send = %v, %v (stopped %q); want ctx's error and all %d not sent", sum.Counts, err, sum.Stopped, n)
 			}
 			noneFailed(t, l, n, 0)

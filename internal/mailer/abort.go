@@ -38,6 +38,12 @@ func (a *abortable) abort(awaitingEnd bool) {
 	a.Conn.SetDeadline(a.until)
 }
 
+func (a *abortable) isAborted() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.until.IsZero()
+}
+
 func (a *abortable) SetDeadline(t time.Time) error      { return a.set(a.Conn.SetDeadline, t) }
 func (a *abortable) SetReadDeadline(t time.Time) error  { return a.set(a.Conn.SetReadDeadline, t) }
 func (a *abortable) SetWriteDeadline(t time.Time) error { return a.set(a.Conn.SetWriteDeadline, t) }

@@ -457,6 +457,9 @@ func (c *Client) Send(ctx context.Context, envelopeFrom, rcpt string, m *gomail.
 
 // attempt makes one transaction, dialing first if there is no connection.
 func (c *Client) attempt(ctx context.Context, from, to string, m *gomail.Msg) (string, stage, error) {
+	if a := c.cur.Load(); c.smtp != nil && a != nil && a.isAborted() {
+		c.drop() // cut by an earlier Send's context as that Send ended
+	}
 	reused := c.smtp != nil
 	if !reused {
 		if err := c.connect(ctx); err != nil {
