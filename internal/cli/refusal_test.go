@@ -44,7 +44,7 @@ func TestRunRefusedByServer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := mailertest.Start(t, tt.opts)
 			sandbox(t)
-			useSMTP(t, "katuma", plainSMTP(srv))
+			useSMTP(t, "katuma", plainSMTP(srv)+"attempts = 2\n")
 			rows := make([]string, n)
 			for i := range rows {
 				rows[i] = fmt.Sprintf("r%02d@example.test,,ca,", i)

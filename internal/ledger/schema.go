@@ -169,7 +169,9 @@ CREATE TABLE deliveries_v6 (
 	-- Where the row sits in its claimant's batch (ClaimBatch claims ahead):
 	-- a worker sends a batch in claim_seq order and records each before the
 	-- next, so of a dead run's batch only the first row still sending can
-	-- have been on the wire; the rest were never sent.
+	-- have been on the wire; the rest were never sent. (No index: it would
+	-- cost every claim and sent record; only a takeover after a crash reads
+	-- these, a few rows per dead connection.)
 	claim_batch INTEGER NOT NULL DEFAULT 0,
 	claim_seq   INTEGER NOT NULL DEFAULT 0,
 	last_reply  TEXT    NOT NULL DEFAULT '',
@@ -195,7 +197,6 @@ ALTER TABLE deliveries_v6 RENAME TO deliveries;
 CREATE INDEX deliveries_recipient ON deliveries (recipient);
 CREATE INDEX deliveries_message_id ON deliveries (message_id);
 CREATE INDEX deliveries_uncertain ON deliveries (campaign, notice, instance) WHERE state = 'uncertain';
-CREATE INDEX deliveries_claims ON deliveries (owner_run, claim_batch, claim_seq) WHERE state = 'sending';
 `,
 }
 
