@@ -115,8 +115,18 @@ var ErrNoRecipients = errors.New("no valid recipient")
 // each in the ledger: claimed before it goes out, marked sent (or failed) as
 // soon as the server answers. After a crash the next run resends only the
 // claims of the dead run — at most one message per worker — with the same
-// Message-ID. When ctx is cancelled no new message is started; the ones in
-// flight finish and are recorded, and Send returns ctx's error.
+// Message-ID, and holds as uncertain what was in flight at two crashes (see
+// ledger.HoldAfter). A message with no reply to its end is uncertain: never
+// resent in the run. When ctx is cancelled the sends in flight are cut (the
+// mailer waits mailer.StopGrace for a reply to a message already out), what
+// the server answered is recorded, the rest is given back as pending, and
+// Send returns ctx's error with a Summary counting what was not sent.
+//
+// A refusal of the whole run (mailer.SendError.ServerWide, or the circuit
+// breaker: the same reply for BreakAfter recipients in a row) stops it with
+// a *ServerError and nobody marked failed for it. An empty list is refused
+// with ErrNoRecipients before anything is recorded; a ledger that cannot be
+// written stops the run with the *ledger.WriteError.
 func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (*Summary, error) {
 	job := p.Job()
 	from, err := mail.ParseAddress(job.Instance.From)

@@ -206,8 +206,9 @@ func TestTwoSendsAtOnce(t *testing.T) {
 	}
 }
 
-// Ctrl-C: the messages in flight finish and are recorded, nothing new starts,
-// and a rerun sends the rest exactly once.
+// Ctrl-C: the messages in flight, already out, get their reply within
+// mailer.StopGrace and are recorded, nothing new starts, and a rerun sends
+// the rest exactly once.
 func TestCancelThenResume(t *testing.T) {
 	p := katumaJob(t)
 	srv := mailertest.Start(t, mailertest.Options{SlowAt: mailertest.EndOfData, SlowFor: 20 * time.Millisecond})

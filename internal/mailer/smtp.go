@@ -41,7 +41,8 @@ type Config struct {
 	HELO     string         // default: this machine's host name
 	// Timeout bounds the dial with its TLS handshake, then each exchange
 	// with the server: a command (or a pipelined MAIL/RCPT/DATA group) and
-	// its replies, and the message with the reply to its end (default 30s).
+	// its replies, and the writing of the message (default 30s); the reply
+	// to its end has DataTimeout.
 	// A timeout is a temporary failure.
 	Timeout time.Duration
 	// DataTimeout bounds the wait for the reply to the end of data

@@ -372,9 +372,8 @@ func TestSendFaults(t *testing.T) {
 	}
 }
 
-// A server slower than Timeout: the attempt times out (temporary), a new
-// connection is made, and a late reply to the end of data is reported as
-// ambiguous, since the server did keep that copy.
+// A server slower than Timeout before the end of data: the attempt times out
+// (temporary) and a new connection is made. (After it: TestNoReplyToEndOfData.)
 func TestSlowServer(t *testing.T) {
 	tests := []struct {
 		name        string
