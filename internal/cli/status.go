@@ -109,6 +109,8 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 				st.State = "sending"
 			case c.FailedTemp > 0:
 				st.State = "failed"
+			case c.Uncertain > 0:
+				st.State = "uncertain"
 			default:
 				st.State = string(m.At(now))
 			}
