@@ -27,7 +27,7 @@ func newStatusCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
 		Use:   "status [--instance KEY] [--format text|json]",
 		Short: "Show, per instance and notice, when it is due and what was sent",
 		Long: `status shows, for every instance and notice of the schedule, when it is due (local time
-and UTC), its state — waiting, due, sending, sent, expired or failed — and the counts of
+and UTC), its state — waiting, due, sending, sent, expired, failed or uncertain — and the counts of
 recipients sent, failed, suppressed and pending, from the ledger (--state).
 ` + exitHelp,
 		Args: cobra.NoArgs,
