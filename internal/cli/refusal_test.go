@@ -115,3 +115,30 @@ func TestMissingRecipientsFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 with the path", code, stderr)
 	}
 }
+
+// status --failed lists the failed addresses with the server's reply;
+// retry --failed makes the permanent ones sendable again, on purpose.
+func TestStatusFailedAndRetry(t *testing.T) {
+	bad := "r01@example.test"
+	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS, Reject: []string{bad}})
+	sandbox(t)
+	useSMTP(t, "katuma", plainSMTP(srv))
+	writeRecipients(t, "katuma", "r00@example.test,,ca,", bad+",,ca,")
+	state := filepath.Join(t.TempDir(), "ledger.db")
+	send := []string{"--instance", "katuma", "--notice", "announce", "--yes", "--no-forum", "--state", state}
+	if code, _, _ := runCLI(t, send...); code != exitFailure {
+		t.Fatalf("send with a rejected recipient: exit %d, want 1", code)
+	}
+	code, stdout, _ := runCLI(t, "status", "--failed", "--state", state)
+	if code != 0 || !strings.Contains(stdout, bad) || !strings.Contains(stdout, "550 5.1.1 <"+bad+">: Recipient address rejected: User unknown") || !strings.Contains(stdout, "permanent") {
+		t.Errorf("status --failed: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, "retry", "--failed", "--notice", "announce", "--state", state); code != 0 || !strings.Contains(stderr, "1 permanent failures are pending again") {
+		t.Errorf("retry --failed: exit %d, %s", code, stderr)
+	}
+	good := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
+	useSMTP(t, "katuma", plainSMTP(good))
+	if code, stdout, stderr := runCLI(t, send...); code != 0 || good.Stats().Accepted != 1 || good.Messages()[0].To[0] != bad {
+		t.Errorf("send after retry: exit %d, %d accepted\n%s%s", code, good.Stats().Accepted, stdout, stderr)
+	}
+}

@@ -78,6 +78,7 @@ variable or file the instances file names, never from the file itself.
 	cmd.AddCommand(newStatusCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newPlanCmd(env, &opts.paths))
 	cmd.AddCommand(newDigestCmd(env, &opts.paths, &opts.state))
+	cmd.AddCommand(newRetryCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newClassifyCmd(env))
 	return cmd
 }

@@ -19,6 +19,7 @@ type statusOptions struct {
 	instance string
 	format   string
 	now      string
+	failed   bool
 }
 
 func newStatusCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
@@ -37,6 +38,7 @@ recipients sent, failed, suppressed and pending, from the ledger (--state).
 	f.StringVar(&opts.instance, "instance", "all", "only this instance")
 	f.StringVar(&opts.format, "format", "text", "text or json")
 	f.StringVar(&opts.now, "now", "", "as at this moment (RFC 3339)")
+	f.BoolVar(&opts.failed, "failed", false, "list the failed addresses with the server's reply instead")
 	return cmd
 }
 
@@ -78,6 +80,9 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 		return err
 	}
 	defer l.Close()
+	if opts.failed {
+		return printFailed(ctx, env, l, sched.Campaign, opts.instance)
+	}
 	outcomes, err := l.NoticeOutcomes(ctx, sched.Campaign)
 	if err != nil {
 		return err

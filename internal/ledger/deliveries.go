@@ -234,3 +234,22 @@ WHERE message_id IN (?1, '<' || ?1 || '>') AND recipient = ?2 AND state IN ('sen
 	}
 	return n > 0, nil
 }
+
+// RetryFailed makes the permanent failures in s sendable again, on the
+// operator's word (the server refused them for a reason since fixed): they
+// become pending, keeping their Message-ID and last reply. It returns how
+// many there were.
+func (l *Ledger) RetryFailed(ctx context.Context, s Scope) (int, error) {
+	where, args := s.where()
+	if where == "" {
+		where = " WHERE "
+	} else {
+		where += " AND "
+	}
+	res, err := l.db.ExecContext(ctx, "UPDATE deliveries SET state = 'pending', updated_at = ?"+where+"state = 'failed-perm'", append([]any{time.Now().UnixMilli()}, args...)...)
+	if err != nil {
+		return 0, asWriteErr(fmt.Errorf("retry failed deliveries: %w", err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

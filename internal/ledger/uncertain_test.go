@@ -316,3 +316,30 @@ func TestClaimAheadNotInFlight(t *testing.T) {
 		}
 	}
 }
+
+func TestRetryFailed(t *testing.T) {
+	ctx := context.Background()
+	l, _ := openTest(t)
+	a, b, c := testKey(1), testKey(2), testKey(3)
+	c.Notice = "other"
+	enqueue(t, l, a, b, c)
+	o := newOwner(t)
+	for _, k := range []Key{a, b, c} {
+		mustClaim(t, l, k, o)
+	}
+	mustDo(t, l.MarkFailed(ctx, a, true, "554 5.7.1 relay denied"))
+	mustDo(t, l.MarkFailed(ctx, b, false, "451 later"))
+	mustDo(t, l.MarkFailed(ctx, c, true, "554 5.7.1 relay denied"))
+	n, err := l.RetryFailed(ctx, Scope{Notice: a.Notice})
+	if err != nil || n != 1 {
+		t.Fatalf("RetryFailed = %d, %v; want 1", n, err)
+	}
+	for k, want := range map[Key]string{a: "pending", b: "failed-temp", c: "failed-perm"} {
+		if got := stateOf(t, l, k); got != want {
+			t.Errorf("%s/%s: %s, want %s", k.Notice, k.Recipient, got, want)
+		}
+	}
+	if cl := mustClaim(t, l, a, o); cl.MessageID != messageID(a) {
+		t.Errorf("retried row claimed with Message-ID %q", cl.MessageID)
+	}
+}
