@@ -262,7 +262,7 @@ func TestSendFaults(t *testing.T) {
 		attempts int // Result.Attempts or SendError.Attempts
 		// uncertainOK: the whole message may fit in the socket's buffer
 		// before the server hangs up, and then no reply to its end comes:
-		// one attempt, uncertain, nothing accepted, is right too.
+		// an uncertain last attempt, nothing accepted, is right too.
 		uncertainOK bool
 		// On failure:
 		wantErr   bool
@@ -307,8 +307,10 @@ func TestSendFaults(t *testing.T) {
 
 				var se *SendError
 				if tt.uncertainOK && errors.As(err, &se) && se.Uncertain {
-					if se.Attempts != 1 || se.Stage != "end of data" || se.Code != 0 || len(srv.Messages()) != 0 {
-						t.Errorf("SendError = %+v with %d messages accepted, want 1 uncertain attempt at the end of data", se, len(srv.Messages()))
+					// Earlier attempts may have failed while writing (not
+					// delivered, so retried); the uncertain one is the last.
+					if se.Attempts < 1 || se.Attempts > tt.attempts || se.Stage != "end of data" || se.Code != 0 || len(srv.Messages()) != 0 {
+						t.Errorf("SendError = %+v with %d messages accepted, want an uncertain last attempt at the end of data", se, len(srv.Messages()))
 					}
 					return
 				}
