@@ -77,9 +77,6 @@ func TestBadInput(t *testing.T) {
 		{"CRLF in a name", "recipients/katuma.csv", "Jordi Puig,", "\"Jordi\r\nBcc: all@example.test\",",
 			"announce: recipients/katuma.csv:3: column 2: line break inside a field\n" +
 				"announce: (fix the rows, or pass --skip-invalid to send to the others)\n"},
-		{"duplicate address", "recipients/katuma.csv", "lucia@example.test", "Montse@HortDelBaix.test",
-			"announce: recipients/katuma.csv:7: duplicate address Montse@HortDelBaix.test (first on line 2)\n" +
-				"announce: (fix the rows, or pass --skip-invalid to send to the others)\n"},
 		{"template syntax", "templates/email/reminder.html.tmpl", `{{.T "reminder_tip"}}`, `{{.T "reminder_tip"}`,
 			"announce: templates/email/reminder.html.tmpl:3: unexpected \"}\" in operand\n"},
 	}

@@ -91,9 +91,10 @@ func exitCode(err error) int {
 		row *recipients.RowError
 		inv *dispatch.InvalidError
 		din *dispatch.InputError
+		fe  *recipients.FileError
 	)
 	switch {
-	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din),
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe),
 		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage):
 		return exitInput
 	default:

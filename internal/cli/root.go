@@ -24,6 +24,9 @@ type notifyOptions struct {
 	dryRun      bool
 	out         string
 	skipInvalid bool
+	// resendUncertain sends again messages that may have been delivered
+	// (no reply to their end; in flight at repeated crashes).
+	resendUncertain bool
 }
 
 func newRootCmd(env *Env) *cobra.Command {
@@ -69,12 +72,14 @@ variable or file the instances file names, never from the file itself.
 	f.BoolVar(&opts.noForum, "no-forum", false, "send the emails only, not the forum copy")
 	f.BoolVar(&opts.forumOnly, "forum-only", false, "post only the forum copy, send no email")
 	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
+	f.BoolVar(&opts.resendUncertain, "resend-uncertain", false, "also send, once more, the messages that may have been delivered (listed by announce status)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
 	cmd.AddCommand(newSuppressCmd(env, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newStatusCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newPlanCmd(env, &opts.paths))
 	cmd.AddCommand(newDigestCmd(env, &opts.paths, &opts.state))
+	cmd.AddCommand(newRetryCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newClassifyCmd(env))
 	return cmd
 }
@@ -135,7 +140,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	rep := newReporter(env, inst, env.Now)
 	return p.Execute(ctx, dispatch.ExecOptions{
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),
-		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.report, Log: rep.log,
+		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.report, Log: rep.log, ResendUncertain: opts.resendUncertain,
 	})
 }
 

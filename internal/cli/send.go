@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -68,8 +69,8 @@ func newSenderFactory(env *Env, in *config.Instance) (func() dispatch.Sender, in
 
 // confirmer asks a person at a terminal before a send to more than a few
 // recipients; without a terminal it refuses unless --yes.
-func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
-	return func(p *dispatch.Plan) error {
+func confirmer(env *Env, yes bool) func(context.Context, *dispatch.Plan) error {
+	return func(ctx context.Context, p *dispatch.Plan) error {
 		total := 0
 		var b strings.Builder
 		for _, np := range p.Notices {
@@ -86,11 +87,30 @@ func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
 			return usageError("a real send to %d recipients needs confirmation: run it at a terminal, or pass --yes\n%s", total, strings.TrimRight(b.String(), "\n"))
 		}
 		fmt.Fprintf(env.Stderr, "About to send:\n%sSend %d messages? [y/N] ", b.String(), total)
-		line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+		line, err := readLine(ctx, env.Stdin)
+		if err != nil {
+			return fmt.Errorf("not confirmed: nothing sent: %w", err)
+		}
 		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 			return usageError("not confirmed: nothing sent")
 		}
 		return nil
+	}
+}
+
+// readLine reads one line, or returns ctx's error as soon as ctx ends (Ctrl-C
+// at the prompt): the read goes on in the background and is dropped.
+func readLine(ctx context.Context, r io.Reader) (string, error) {
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- line
+	}()
+	select {
+	case line := <-got:
+		return line, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
 	}
 }
 
@@ -151,7 +171,7 @@ func (r *reporter) dueLocal(a dispatch.Action) string {
 func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.Summary) {
 	fmt.Fprintf(w, "%s %s notice: %d recipients\n", instance, notice, total)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	for r := dispatch.Sent; r <= dispatch.ElsewhereBusy; r++ {
+	for r := dispatch.Sent; r <= dispatch.Unrecorded; r++ {
 		if s.Counts[r] > 0 || r <= dispatch.Suppressed {
 			fmt.Fprintf(tw, "  %d\t %s\n", s.Counts[r], r)
 		}
@@ -161,6 +181,13 @@ func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.S
 	}
 	tw.Flush()
 	for _, f := range s.Failures {
-		fmt.Fprintf(w, "  failed %s: %s\n", f.Recipient, f.Reply)
+		what := "failed"
+		if f.Result == dispatch.Uncertain {
+			what = "uncertain"
+		}
+		fmt.Fprintf(w, "  %s %s: %s\n", what, f.Recipient, f.Reply)
+	}
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "  stopped, %d not sent: %s\n", s.Counts[dispatch.NotSent], s.Stopped)
 	}
 }

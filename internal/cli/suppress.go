@@ -104,7 +104,7 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 		Short: "List suppressed addresses",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := state.open(cmd)
+			l, err := state.openReadOnly(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -112,6 +112,12 @@ type SMTP struct {
 	Attempts int `toml:"attempts"`
 	// Timeout bounds each connection step (default 30s).
 	Timeout Duration `toml:"timeout"`
+	// DataTimeout bounds the wait for the reply to a whole message (default
+	// 10m, RFC 5321 §4.5.3.2.6); without one the message is uncertain.
+	DataTimeout Duration `toml:"data_timeout"`
+	// BreakAfter: the same refusal for this many recipients in a row stops
+	// the run as the server's (default 10; -1: never).
+	BreakAfter int `toml:"break_after"`
 	// HELO is the name announced to the server (default: the host name).
 	HELO string `toml:"helo"`
 }

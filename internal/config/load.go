@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -224,6 +225,17 @@ func (s *SMTP) validate(ps *problems, p string) {
 	case s.Attempts < 0:
 		ps.add(p+".attempts", "must be at least 1")
 	}
+	// data_timeout's default and sign are the mailer's (validateServer);
+	// below a second is an operator's slip, not a server's scan time.
+	if d := s.DataTimeout.Duration; d > 0 && d < time.Second {
+		ps.add(p+".data_timeout", "%s is too short (RFC 5321 asks for 10m)", d)
+	}
+	switch {
+	case s.BreakAfter == 0:
+		s.BreakAfter = 10
+	case s.BreakAfter < -1:
+		ps.add(p+".break_after", "must be at least 1, or -1 for never")
+	}
 }
 
 func (m *IMAP) validate(ps *problems, p string) {
@@ -254,6 +266,11 @@ func (f *Forum) validate(ps *problems, p string) {
 		ps.add(p, "missing required key %q", "url")
 	} else {
 		checkURL(ps, p+".url", f.URL)
+		// As the forum client will (forum.parseBase): the API key must not
+		// cross the network in clear.
+		if u, err := url.Parse(f.URL); err == nil && u.Scheme == "http" && u.Host != "" && !isLoopback(u.Hostname()) {
+			ps.add(p+".url", "%q must be https: the API key would cross the network in clear (http is allowed only to a loopback host)", f.URL)
+		}
 	}
 	if f.Category == "" {
 		ps.add(p, "missing required key %q", "category")

@@ -148,3 +148,30 @@ func TestParseFormat(t *testing.T) {
 		t.Error("ParseFormat(xml) succeeded")
 	}
 }
+
+// A suspicious bounce (one naming an address its Message-ID never went to)
+// is listed apart from the suppressions, in every format, escaped.
+func TestSuspicious(t *testing.T) {
+	r := sample()
+	r.Suspicious = []Suppressed{{Address: "eva@example.test", Reason: "bounce quoting Message-ID <a.b@katuma.test>, which the ledger has no delivery of to eva@example.test: not suppressed"}}
+	for _, tt := range []struct {
+		f    Format
+		want string
+	}{
+		{Text, "Suspicious bounces, not suppressed (1):\n    eva@example.test: bounce quoting Message-ID <a.b@katuma.test>"},
+		{Markdown, "### Suspicious bounces, not suppressed (1)\n\n- eva@example.test: bounce quoting Message-ID &lt;a.b@katuma.test&gt;"},
+		{HTML, "<h3>Suspicious bounces, not suppressed (1)</h3>\n<ul>\n<li>eva@example.test: bounce quoting Message-ID &lt;a.b@katuma.test&gt;"},
+		{JSON, `"suspicious":[{"address":"eva@example.test","reason":"bounce quoting Message-ID <a.b@katuma.test>`},
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, tt.f, []Report{r}); err != nil {
+			t.Fatalf("Write(%s): %v", tt.f, err)
+		}
+		if !strings.Contains(b.String(), tt.want) {
+			t.Errorf("%s digest lacks %q:\n%s", tt.f, tt.want, b.String())
+		}
+	}
+	if !strings.Contains(render(t, JSON), `"suppressed"`) || strings.Contains(render(t, JSON), `"suspicious"`) {
+		t.Errorf("JSON without suspicious bounces has the key: %s", render(t, JSON))
+	}
+}

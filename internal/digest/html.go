@@ -37,6 +37,14 @@ var htmlPage = template.Must(template.New("digest").Funcs(template.FuncMap{
 {{- end}}
 </ul>
 {{- end}}
+{{- if .Suspicious}}
+<h3>Suspicious bounces, not suppressed ({{len .Suspicious}})</h3>
+<ul>
+{{- range .Suspicious}}
+<li>{{clean .Address}}: {{clean .Reason}}</li>
+{{- end}}
+</ul>
+{{- end}}
 {{- if .Replies}}
 <h3>Replies ({{len .Replies}}, {{.Unanswered}} unanswered)</h3>
 {{- $r := .}}

@@ -17,6 +17,7 @@ type jsonReport struct {
 	Counts     Counts       `json:"counts"`
 	Unanswered int          `json:"unanswered"`
 	Suppressed []Suppressed `json:"suppressed"`
+	Suspicious []Suppressed `json:"suspicious,omitempty"`
 	Replies    []Reply      `json:"replies"`
 }
 
@@ -25,7 +26,7 @@ func writeJSON(w io.Writer, reports []Report) error {
 	enc.SetEscapeHTML(false)
 	for _, r := range reports {
 		j := jsonReport{Instance: r.Instance, Name: r.Name, Mailbox: r.Mailbox, Campaign: r.Campaign, Generated: r.Generated,
-			Counts: r.Counts, Unanswered: r.Unanswered(), Suppressed: r.Suppressed, Replies: make([]Reply, len(r.Replies))}
+			Counts: r.Counts, Unanswered: r.Unanswered(), Suppressed: r.Suppressed, Suspicious: r.Suspicious, Replies: make([]Reply, len(r.Replies))}
 		if !r.Since.IsZero() {
 			j.Since = &r.Since
 		}

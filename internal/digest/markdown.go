@@ -37,6 +37,12 @@ func writeMarkdown(w io.Writer, reports []Report) error {
 				fmt.Fprintf(b, "- %s: %s\n", md(s.Address), md(s.Reason))
 			}
 		}
+		if len(r.Suspicious) > 0 {
+			fmt.Fprintf(b, "\n### Suspicious bounces, not suppressed (%d)\n\n", len(r.Suspicious))
+			for _, s := range r.Suspicious {
+				fmt.Fprintf(b, "- %s: %s\n", md(s.Address), md(s.Reason))
+			}
+		}
 		if len(r.Replies) > 0 {
 			fmt.Fprintf(b, "\n### Replies (%d, %d unanswered)\n", len(r.Replies), r.Unanswered())
 			for _, p := range r.Replies {

@@ -37,6 +37,12 @@ func writeText(w io.Writer, reports []Report) error {
 				fmt.Fprintf(b, "    %s: %s\n", clean(s.Address), clean(s.Reason))
 			}
 		}
+		if len(r.Suspicious) > 0 {
+			fmt.Fprintf(b, "\n  Suspicious bounces, not suppressed (%d):\n", len(r.Suspicious))
+			for _, s := range r.Suspicious {
+				fmt.Fprintf(b, "    %s: %s\n", clean(s.Address), clean(s.Reason))
+			}
+		}
 		if len(r.Replies) > 0 {
 			fmt.Fprintf(b, "\n  Replies (%d, %d unanswered), unanswered first, oldest first:\n", len(r.Replies), r.Unanswered())
 			for _, p := range r.Replies {

@@ -101,3 +101,39 @@ func checkRecipients(in *config.Instance, p *render.Prepared) error {
 	}
 	return errors.Join(errs...)
 }
+
+// CheckWarnings lists what is not an error but would stop a send: a
+// recipients file with no valid row (a send of it is refused with
+// ErrNoRecipients, and nothing recorded).
+func CheckWarnings(inst *config.Instances) []string {
+	var warns []string
+	for _, key := range inst.Keys() {
+		if in := inst.Instances[key]; emptyRecipients(in) {
+			warns = append(warns, fmt.Sprintf("warning: %s: no valid recipient: a send to instance %s would be refused", in.Recipients, in.Key))
+		}
+	}
+	return warns
+}
+
+// emptyRecipients reports whether an instance's recipients file opens and
+// has no valid row (a file that does not open is Check's error).
+func emptyRecipients(in *config.Instance) bool {
+	rd, err := recipients.Open(in.Recipients)
+	if err != nil {
+		return false
+	}
+	defer rd.Close()
+	for {
+		_, err := rd.Next()
+		switch {
+		case err == nil:
+			return false
+		case err == io.EOF:
+			return true
+		}
+		var bad *recipients.RowError
+		if !errors.As(err, &bad) {
+			return false
+		}
+	}
+}

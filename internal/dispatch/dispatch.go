@@ -9,8 +9,9 @@
 // carried out (Plan.Execute: the run lock, every recipient recorded, the
 // notice's outcome and the window its readers were told recorded). RunDue
 // does the same for every notice whose moment came, and reports events to a
-// callback. Status and the suppression list are read and changed here too,
-// so that the CLI calls no ledger method itself.
+// callback. Status, the failed and uncertain deliveries (Failures,
+// UncertainMessages, RetryFailed) and the suppression list are read and
+// changed here too, so that the CLI calls no ledger method itself.
 //
 // Underneath, Run and Send drive one notice through its recipients: read the
 // list, render each message, build the MIME bytes and hand them to a Sink —

@@ -40,8 +40,13 @@ type ExecOptions struct {
 	// Now is the clock of the Date headers and the progress.
 	Now func() time.Time
 	// Confirm, when set, is asked under the lock, before any email goes
-	// out; an error stops the run with nothing sent.
-	Confirm func(*Plan) error
+	// out; an error stops the run with nothing sent. ctx is the run's: it
+	// ends at Ctrl-C, so a prompt can give up at once.
+	Confirm func(context.Context, *Plan) error
+	// ResendUncertain sends once more the messages that may have been
+	// delivered (no reply to their end; in flight at repeated crashes),
+	// which a run otherwise holds (see ledger.HoldAfter).
+	ResendUncertain bool
 	// Report, when set, is told what happens as it happens. Progress
 	// events come from several goroutines at once.
 	Report func(Event)
@@ -112,7 +117,7 @@ func (p *Plan) Execute(ctx context.Context, o ExecOptions) error {
 	}
 	defer x.close()
 	if o.Confirm != nil && !p.Forum.Only {
-		if err := o.Confirm(p); err != nil {
+		if err := o.Confirm(ctx, p); err != nil {
 			return err
 		}
 	}
@@ -209,6 +214,7 @@ func newExecution(ctx context.Context, l *ledger.Ledger, o ExecOptions, c *clien
 	if err != nil {
 		return nil, err
 	}
+	owner.ResendUncertain = o.ResendUncertain
 	lock, err := l.AcquireLock(ctx, "send", o.Command, owner)
 	if err != nil {
 		return nil, err
@@ -218,9 +224,11 @@ func newExecution(ctx context.Context, l *ledger.Ledger, o ExecOptions, c *clien
 
 func (x *execution) close() { x.lock.Release() }
 
-// send delivers one notice's emails and, when nothing is left to retry,
-// records the notice as sent and what it told its readers. It reports
-// whether any message failed.
+// send delivers one notice's emails and, when nothing is left to retry
+// (Summary.Complete), records the notice as sent and what it told its
+// readers. It reports whether any message failed. An empty list is an
+// InputError with nothing recorded; a ledger that failed, an interruption or
+// a refusal of the whole run stops the run, saying what was left.
 func (x *execution) send(ctx context.Context, np *NoticePlan, m Mailer) (bool, error) {
 	job := np.Job()
 	in := job.Instance
@@ -228,17 +236,25 @@ func (x *execution) send(ctx context.Context, np *NoticePlan, m Mailer) (bool, e
 	sum, err := Send(ctx, np.Prepared, in.Recipients, SendOptions{
 		Ledger: x.l, Owner: x.owner, Workers: m.Workers, NewSender: m.New, Only: np.only(),
 		Server:       fmt.Sprintf("%s:%d", in.SMTP.Host, in.SMTP.Port),
-		EnvelopeFrom: in.SMTP.ReturnPath, Now: x.o.Now(), Log: x.o.Log,
+		EnvelopeFrom: in.SMTP.ReturnPath, Now: x.o.Now(), Log: x.o.Log, BreakAfter: in.SMTP.BreakAfter,
 		Progress: func(out Outcome) { x.o.Report(Progressed{Notice: np, Outcome: out}) },
 	})
 	x.o.Report(SendFinished{Notice: np, Summary: sum})
-	if errors.Is(err, context.Canceled) {
-		return true, errors.New("interrupted: the messages in flight were finished and recorded; run the same command again to send the rest")
+	if sum == nil {
+		sum = &Summary{}
 	}
-	if err != nil {
+	var we *ledger.WriteError
+	switch {
+	case errors.As(err, &we):
+		return true, fmt.Errorf("%w; %d messages the server accepted may not be recorded and may go out again (with the same Message-ID) once the ledger can be written", err, sum.Counts[Unrecorded])
+	case errors.Is(err, ErrNoRecipients):
+		return true, inputError(err)
+	case errors.Is(err, context.Canceled):
+		return true, fmt.Errorf("interrupted: %d not sent; every message the server answered is recorded; run the same command again to send the rest", sum.Counts[NotSent])
+	case err != nil:
 		return true, err
 	}
-	if sum.Counts[FailedTemp]+sum.Counts[ElsewhereBusy] == 0 {
+	if sum.Complete() {
 		if err := x.recordSent(ctx, job, sum); err != nil {
 			return true, err
 		}

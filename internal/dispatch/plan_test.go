@@ -92,7 +92,7 @@ func TestPlanPreviewExecute(t *testing.T) {
 	var events []string
 	confirmed := false
 	err = p.Execute(ctx, ExecOptions{Clients: clientsFor(srv), Command: "test", Now: func() time.Time { return now },
-		Confirm: func(*Plan) error { confirmed = true; return nil },
+		Confirm: func(context.Context, *Plan) error { confirmed = true; return nil },
 		Report: func(e Event) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -40,6 +40,10 @@ type SendOptions struct {
 	// EnvelopeFrom is MAIL FROM (where bounces go); From's address if empty.
 	EnvelopeFrom string
 	Now          time.Time
+	// BreakAfter is the circuit breaker: the same refusal (code and text,
+	// addresses aside) for this many recipients in a row stops the run as
+	// the server's, not theirs (0: DefaultBreakAfter; negative: never).
+	BreakAfter int
 	// Progress, if set, is called after each recipient is dealt with.
 	Progress func(Outcome)
 	Log      *slog.Logger
@@ -58,10 +62,19 @@ const (
 	FailedTemp                  // 4xx or network trouble after every retry: a rerun tries again
 	FailedPerm                  // 5xx: recorded, never retried automatically
 	ElsewhereBusy               // another live run holds it
+	Uncertain                   // went out, no reply to its end: maybe delivered, held (see ledger.HoldAfter)
+	NotSent                     // the run stopped first (Ctrl-C, a server-wide refusal): a rerun sends it
+	Unrecorded                  // accepted by the server, but the ledger could not record it
+
+	numResults = iota
 )
 
+// DefaultBreakAfter is SendOptions.BreakAfter when zero.
+const DefaultBreakAfter = 10
+
 func (r Result) String() string {
-	return [...]string{"sent", "already sent", "suppressed", "failed (temporary)", "failed (permanent)", "held by another run"}[r]
+	return [...]string{"sent", "already sent", "suppressed", "failed (temporary)", "failed (permanent)", "held by another run",
+		"uncertain (maybe delivered; not resent without --resend-uncertain)", "not sent (the run stopped)", "accepted but not recorded (the ledger failed)"}[r]
 }
 
 // Outcome is one recipient's result.
@@ -74,20 +87,46 @@ type Outcome struct {
 
 // Summary counts the outcomes of a send.
 type Summary struct {
-	Counts   [ElsewhereBusy + 1]int
+	Counts   [numResults]int
 	Failures []Outcome // this run's and earlier permanent failures, with replies
 	Invalid  []*recipients.RowError
+	// Stopped says why the run stopped before the end, when it did; NotSent
+	// counts the recipients it left for the next run.
+	Stopped string
 }
 
 // Failed reports whether anything was not delivered.
-func (s *Summary) Failed() bool { return s.Counts[FailedTemp]+s.Counts[FailedPerm] > 0 }
+func (s *Summary) Failed() bool {
+	return s.Counts[FailedTemp]+s.Counts[FailedPerm]+s.Counts[Uncertain]+s.Counts[NotSent]+s.Counts[Unrecorded] > 0
+}
+
+// Complete reports whether nothing is left for a later run to send: every
+// recipient was sent, skipped or failed for good.
+func (s *Summary) Complete() bool {
+	return s.Counts[FailedTemp]+s.Counts[ElsewhereBusy]+s.Counts[Uncertain]+s.Counts[NotSent]+s.Counts[Unrecorded] == 0
+}
+
+// ErrNoRecipients: the recipients file has no valid recipient. A send of
+// it is refused, and nothing is recorded, so the notice is still due once
+// the file is fixed.
+var ErrNoRecipients = errors.New("no valid recipient")
 
 // Send delivers the notice to every valid recipient not yet sent, recording
 // each in the ledger: claimed before it goes out, marked sent (or failed) as
 // soon as the server answers. After a crash the next run resends only the
 // claims of the dead run — at most one message per worker — with the same
-// Message-ID. When ctx is cancelled no new message is started; the ones in
-// flight finish and are recorded, and Send returns ctx's error.
+// Message-ID, and holds as uncertain what was in flight at two crashes (see
+// ledger.HoldAfter). A message with no reply to its end is uncertain: never
+// resent in the run. When ctx is cancelled the sends in flight are cut (the
+// mailer waits mailer.StopGrace for a reply to a message already out), what
+// the server answered is recorded, the rest is given back as pending, and
+// Send returns ctx's error with a Summary counting what was not sent.
+//
+// A refusal of the whole run (mailer.SendError.ServerWide, or the circuit
+// breaker: the same reply for BreakAfter recipients in a row) stops it with
+// a *ServerError and nobody marked failed for it. An empty list is refused
+// with ErrNoRecipients before anything is recorded; a ledger that cannot be
+// written stops the run with the *ledger.WriteError.
 func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (*Summary, error) {
 	job := p.Job()
 	from, err := mail.ParseAddress(job.Instance.From)
@@ -114,9 +153,11 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 
 	// 1. Record every recipient as pending: from here on the ledger knows the
 	// whole list, and a crash mid-way loses nothing.
-	if err := enqueueAll(ctx, p, path, from, o.Ledger, key, wanted); err != nil {
+	total, err := enqueueAll(ctx, p, path, from, o.Ledger, key, wanted)
+	if err != nil {
 		return nil, err
 	}
+	brk := newBreaker(o)
 
 	// 2. Feed recipients to the workers in file order.
 	sum := &Summary{}
@@ -124,7 +165,7 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	record := func(out Outcome) {
 		mu.Lock()
 		sum.Counts[out.Result]++
-		if out.Result == FailedTemp || out.Result == FailedPerm {
+		if out.Result == FailedTemp || out.Result == FailedPerm || out.Result == Uncertain {
 			sum.Failures = append(sum.Failures, out)
 		}
 		mu.Unlock()
@@ -132,6 +173,7 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 			o.Progress(out)
 		}
 	}
+	brk.record = record
 	// A worker that cannot go on (the ledger failed) stops the others too.
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
@@ -144,7 +186,7 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if errs[i] = worker(runCtx, p, o, from, support, key, work, record, marks); errs[i] != nil {
+			if errs[i] = worker(runCtx, p, o, from, support, key, work, record, marks, brk); errs[i] != nil {
 				stop(errs[i])
 			}
 		}()
@@ -166,10 +208,30 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	})
 	close(work)
 	wg.Wait()
+	if err := brk.finish(context.WithoutCancel(ctx)); err != nil {
+		errs = append(errs, err)
+	}
+	// What the run left: every recipient it did not deal with, whether
+	// claimed and given back or never reached.
+	sum.Counts[NotSent] = 0
+	dealt := 0
+	for _, n := range sum.Counts {
+		dealt += n
+	}
+	sum.Counts[NotSent] = max(total-dealt, 0)
+	if sum.Counts[NotSent] > 0 || ctx.Err() != nil || context.Cause(runCtx) != nil {
+		sum.Stopped = stopReason(ctx, context.Cause(runCtx))
+	}
 	for _, err := range errs {
 		var se *ServerError
 		if errors.As(err, &se) {
 			return sum, err // every worker meets the same refusal: say it once
+		}
+	}
+	for _, err := range errs {
+		var we *ledger.WriteError
+		if errors.As(err, &we) {
+			return sum, we // the cause, not the interruptions it caused
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -181,10 +243,29 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	return sum, feedErr
 }
 
-func enqueueAll(ctx context.Context, p *render.Prepared, path string, from *mail.Address, l *ledger.Ledger, key func(recipients.Recipient) ledger.Key, wanted func(recipients.Recipient) bool) error {
+func stopReason(ctx context.Context, cause error) string {
+	var se *ServerError
+	var we *ledger.WriteError
+	switch {
+	case errors.As(cause, &se):
+		return se.Error()
+	case errors.As(cause, &we):
+		return we.Error()
+	case ctx.Err() != nil:
+		return "interrupted (Ctrl-C or SIGTERM)"
+	case cause != nil:
+		return cause.Error()
+	}
+	return ""
+}
+
+// enqueueAll records every wanted recipient as pending and returns how many
+// there are.
+func enqueueAll(ctx context.Context, p *render.Prepared, path string, from *mail.Address, l *ledger.Ledger, key func(recipients.Recipient) ledger.Key, wanted func(recipients.Recipient) bool) (int, error) {
 	job := p.Job()
 	domain := mailer.Domain(from)
 	batch := make([]ledger.Item, 0, 2000)
+	valid, total := 0, 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -194,9 +275,14 @@ func enqueueAll(ctx context.Context, p *render.Prepared, path string, from *mail
 		return err
 	}
 	err := eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
-		if bad != nil || !wanted(r) {
+		if bad != nil {
 			return nil
 		}
+		valid++
+		if !wanted(r) {
+			return nil
+		}
+		total++
 		ed, _ := p.EditionFor(r.Locale)
 		k := key(r)
 		batch = append(batch, ledger.Item{Key: k, Locale: ed.Locale(),
@@ -207,9 +293,12 @@ func enqueueAll(ctx context.Context, p *render.Prepared, path string, from *mail
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return flush()
+	if valid == 0 {
+		return 0, fmt.Errorf("%s: %w: nothing sent, nothing recorded", path, ErrNoRecipients)
+	}
+	return total, flush()
 }
 
 // claimAhead is how many rows a worker claims in one transaction. Claiming
@@ -219,15 +308,16 @@ const claimAhead = 8
 
 // worker sends what it is given over its own connection.
 func worker(ctx context.Context, p *render.Prepared, o SendOptions, from, support *mail.Address,
-	key func(recipients.Recipient) ledger.Key, work <-chan recipients.Recipient, record func(Outcome), marks *committer) error {
+	key func(recipients.Recipient) ledger.Key, work <-chan recipients.Recipient, record func(Outcome), marks *committer, brk *breaker) error {
 	var s Sender
 	defer func() {
 		if s != nil {
 			s.Close()
 		}
 	}()
-	// In-flight work finishes even after Ctrl-C: the send and its record
-	// must not be cut between the server's "250" and the ledger's "sent".
+	// Ctrl-C cuts a send at once (the mailer drops the connection); only
+	// the ledger's record of what the server answered is never cut, nor
+	// giving back what was claimed and not sent.
 	finish := context.WithoutCancel(ctx)
 	batch := make([]recipients.Recipient, 0, claimAhead)
 	keys := make([]ledger.Key, 0, claimAhead)
@@ -270,7 +360,10 @@ func worker(ctx context.Context, p *render.Prepared, o SendOptions, from, suppor
 				}
 				return o.Ledger.Release(finish, unsent, o.Owner)
 			}
-			out, err := deliver(ctx, finish, p, o, from, support, r, keys[i], claims[i], &s, marks)
+			out, err := deliver(ctx, finish, p, o, from, support, r, keys[i], claims[i], &s, marks, brk)
+			if errors.Is(err, errHeld) {
+				continue // the breaker records it when the streak ends
+			}
 			if err != nil {
 				var rest []ledger.Key
 				for j := i + 1; j < len(batch); j++ {
@@ -287,7 +380,7 @@ func worker(ctx context.Context, p *render.Prepared, o SendOptions, from, suppor
 
 // deliver sends one claimed recipient's message and records the result.
 func deliver(ctx, finish context.Context, p *render.Prepared, o SendOptions, from, support *mail.Address,
-	r recipients.Recipient, k ledger.Key, cr ledger.ClaimResult, s *Sender, marks *committer) (Outcome, error) {
+	r recipients.Recipient, k ledger.Key, cr ledger.ClaimResult, s *Sender, marks *committer, brk *breaker) (Outcome, error) {
 	switch err := cr.Err; {
 	case errors.Is(err, ledger.ErrAlreadySent):
 		return Outcome{Recipient: r.Email, Result: AlreadySent}, nil
@@ -297,6 +390,8 @@ func deliver(ctx, finish context.Context, p *render.Prepared, o SendOptions, fro
 		return Outcome{Recipient: r.Email, Result: FailedPerm, Reply: "failed permanently in an earlier run (see announce status)"}, nil
 	case errors.Is(err, ledger.ErrClaimedByOther):
 		return Outcome{Recipient: r.Email, Result: ElsewhereBusy}, nil
+	case errors.Is(err, ledger.ErrUncertain):
+		return Outcome{Recipient: r.Email, Result: Uncertain, Reply: "maybe delivered in an earlier run; held (see announce status, --resend-uncertain)"}, nil
 	case err != nil:
 		return Outcome{}, err
 	}
@@ -312,21 +407,41 @@ func deliver(ctx, finish context.Context, p *render.Prepared, o SendOptions, fro
 	if *s == nil {
 		*s = o.NewSender()
 	}
-	res, err := (*s).Send(finish, o.EnvelopeFrom, r.Email, msg)
+	res, err := (*s).Send(ctx, o.EnvelopeFrom, r.Email, msg)
 	out := Outcome{Recipient: r.Email, Reply: res.Reply, Attempts: res.Attempts}
 	var se *mailer.SendError
 	switch {
 	case err == nil:
 		out.Result = Sent
 		if err := marks.sent(k, res.Reply); err != nil {
+			out.Result = Unrecorded
+			brk.recordNow(out)
 			return Outcome{}, err
 		}
-	case errors.As(err, &se) && serverWide(se):
+		if err := brk.reset(finish); err != nil {
+			return Outcome{}, err
+		}
+	case errors.As(err, &se) && se.Uncertain:
+		// The whole message went out and no reply came: maybe delivered.
+		// Never again in this run; a rerun only when asked.
+		out.Result, out.Reply, out.Attempts = Uncertain, se.Error(), se.Attempts
+		if err := o.Ledger.MarkUncertain(finish, k, se.Error()); err != nil && !errors.Is(err, ledger.ErrAlreadySent) {
+			return Outcome{}, err
+		}
+		o.Log.Warn("no reply to the end of data: maybe delivered", "instance", p.Job().Instance.Key, "notice", p.Job().Notice, "msgid", c.MessageID, "rcpt", r.Email, "error", se.Error())
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// Stopped before the message went out in full (during a backoff,
+		// say): not a verdict on this recipient. Give the row back.
+		if rerr := o.Ledger.Release(finish, []ledger.Key{k}, o.Owner); rerr != nil {
+			return Outcome{}, errors.Join(err, rerr)
+		}
+		out.Result, out.Reply = NotSent, err.Error()
+	case errors.As(err, &se) && se.ServerWide():
 		// The server refuses us, not this recipient (authentication, TLS,
 		// our sender address): every other message would fail the same
-		// way. Give the row back and stop the run.
-		if merr := o.Ledger.MarkFailed(finish, k, false, se.Error()); merr != nil && !errors.Is(merr, ledger.ErrAlreadySent) {
-			return Outcome{}, errors.Join(err, merr)
+		// way. Give the row back untouched and stop the run.
+		if rerr := o.Ledger.Release(finish, []ledger.Key{k}, o.Owner); rerr != nil {
+			return Outcome{}, errors.Join(err, rerr)
 		}
 		return Outcome{}, &ServerError{Server: o.Server, Err: se}
 	case errors.As(err, &se):
@@ -337,31 +452,17 @@ func deliver(ctx, finish context.Context, p *render.Prepared, o SendOptions, fro
 		if se.Permanent {
 			out.Result = FailedPerm
 		}
-		// ErrAlreadySent: our claim's lease ran out and another run sent
-		// it meanwhile; it stays sent, which is what matters.
-		if err := o.Ledger.MarkFailed(finish, k, se.Permanent, out.Reply); err != nil && !errors.Is(err, ledger.ErrAlreadySent) {
-			return Outcome{}, err
-		}
 		o.Log.Warn("send failed", "instance", p.Job().Instance.Key, "notice", p.Job().Notice, "msgid", c.MessageID, "rcpt", r.Email, "reply", out.Reply, "permanent", se.Permanent)
+		return brk.failed(finish, k, out, se)
 	default:
-		// Not a delivery verdict (say, the context ended during a backoff):
-		// record it as temporary so a rerun tries again.
-		out.Result, out.Reply = FailedTemp, err.Error()
-		if err := o.Ledger.MarkFailed(finish, k, false, err.Error()); err != nil && !errors.Is(err, ledger.ErrAlreadySent) {
-			return Outcome{}, err
+		// Not a delivery verdict: the run was stopped before the message
+		// went out in full. Give the row back for the next run.
+		if rerr := o.Ledger.Release(finish, []ledger.Key{k}, o.Owner); rerr != nil {
+			return Outcome{}, errors.Join(err, rerr)
 		}
+		out.Result, out.Reply = NotSent, err.Error()
 	}
 	return out, nil
-}
-
-// serverWide reports whether a failure concerns every message to this server
-// rather than one recipient: it happened before RCPT TO.
-func serverWide(se *mailer.SendError) bool {
-	switch se.Stage {
-	case "config", "connect", "envelope", "MAIL FROM":
-		return true
-	}
-	return false
 }
 
 // ServerError stops a send: the server refused the connection or the sender,
@@ -369,9 +470,16 @@ func serverWide(se *mailer.SendError) bool {
 type ServerError struct {
 	Server string
 	Err    *mailer.SendError
+	// Consecutive, when set, is how many recipients in a row got this same
+	// reply: the circuit breaker's verdict that it is the server's.
+	Consecutive int
 }
 
 func (e *ServerError) Error() string {
+	if e.Consecutive > 0 {
+		return fmt.Sprintf("SMTP server %s gave the same reply to %d recipients in a row, so it is the server's, not theirs: run stopped, no recipient was marked failed, the next run retries them: %s",
+			e.Server, e.Consecutive, e.Err.Reply)
+	}
 	return fmt.Sprintf("SMTP server %s refused the run (no recipient was marked failed): %v", e.Server, e.Err)
 }
 

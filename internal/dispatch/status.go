@@ -17,13 +17,14 @@ type NoticeStatus struct {
 	DueLocal   string    `json:"due_local"`
 	DueUTC     time.Time `json:"due_utc"`
 	ValidUntil time.Time `json:"valid_until_utc"`
-	// State is waiting, due, sending, sent, expired or failed.
+	// State is waiting, due, sending, sent, expired, failed or uncertain.
 	State      string `json:"state"`
 	Detail     string `json:"detail,omitempty"`
 	Sent       int    `json:"sent"`
 	Failed     int    `json:"failed"`
 	Suppressed int    `json:"suppressed"`
 	Pending    int    `json:"pending"`
+	Uncertain  int    `json:"uncertain"` // maybe delivered, held: --resend-uncertain
 	ForumURL   string `json:"forum_url,omitempty"`
 }
 
@@ -51,6 +52,7 @@ func Status(ctx context.Context, l *ledger.Ledger, inst *config.Instances, sched
 				Instance: key, Notice: string(m.Notice),
 				DueLocal: m.Due.In(in.Location()).Format("Mon 2006-01-02 15:04 MST"), DueUTC: m.Due.UTC(), ValidUntil: m.Until.UTC(),
 				Sent: c.Sent, Failed: c.FailedTemp + c.FailedPerm, Suppressed: c.Suppressed, Pending: c.Pending + c.Sending,
+				Uncertain: c.Uncertain,
 			}
 			k := ledger.NoticeKey{Instance: key, Notice: string(m.Notice)}
 			st.ForumURL = posted[k].URL
@@ -62,6 +64,8 @@ func Status(ctx context.Context, l *ledger.Ledger, inst *config.Instances, sched
 				st.State = "sending"
 			case c.FailedTemp > 0:
 				st.State = "failed"
+			case c.Uncertain > 0:
+				st.State = "uncertain"
 			default:
 				st.State = string(m.At(now))
 			}

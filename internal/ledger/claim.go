@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,7 +46,15 @@ const (
 	stateFailedTemp = "failed-temp"
 	stateFailedPerm = "failed-perm"
 	stateSuppressed = "suppressed"
+	stateUncertain  = "uncertain"
 )
+
+// HoldAfter is how many claims of one delivery may end without a verdict
+// from the server — the run died mid-send, or the reply to the end of data
+// never came — before the ledger holds it as uncertain rather than let it
+// be sent again: each such claim may have delivered a copy, so without
+// ResendUncertain a message goes out at most HoldAfter times.
+const HoldAfter = 2
 
 // Claim is a row this run now owns and must send, then record with MarkSent
 // or MarkFailed.
@@ -59,28 +68,44 @@ type Claim struct {
 	// Resumed reports that the row was taken over from a dead or expired
 	// owner, which may have sent the message before it died.
 	Resumed bool
+	// Uncertain reports that the row was uncertain (maybe delivered) and is
+	// sent again because the owner asked to (Owner.ResendUncertain).
+	Uncertain bool
 }
 
 // Claim makes o the owner of the row for k, in sending, if nobody sent it,
 // nobody live is sending it, and its address is not suppressed. Otherwise it
 // returns an error wrapping ErrAlreadySent, ErrClaimedByOther (which includes
-// a second claim by o itself), ErrFailedPerm, ErrSuppressed or ErrNotFound.
-// Attempts counts claims, so a run that dies mid-send still counts as one.
+// a second claim by o itself), ErrFailedPerm, ErrSuppressed, ErrUncertain or
+// ErrNotFound. Attempts counts claims, so a run that dies mid-send still
+// counts as one. A row left sending by a dead or expired owner is taken
+// over, unless HoldAfter claims of it would then have ended unanswered: it
+// is held as uncertain instead (ErrUncertain). An uncertain row is claimed
+// only when o.ResendUncertain.
 func (l *Ledger) Claim(ctx context.Context, k Key, o Owner) (Claim, error) {
+	seq := claimSeq.Add(1)
+	return l.claimAt(ctx, k, o, seq, seq)
+}
+
+// claimSeq numbers claims in this process: with the owner's run, (batch,
+// seq) tells which row of a batch its worker would send first.
+var claimSeq atomic.Int64
+
+func (l *Ledger) claimAt(ctx context.Context, k Key, o Owner, batch, seq int64) (Claim, error) {
 	k = k.norm()
-	c, err := l.claim(ctx, k, o)
+	c, err := l.claim(ctx, k, o, batch, seq)
 	if err != nil {
-		return Claim{}, fmt.Errorf("claim %s: %w", k, err)
+		return Claim{}, asWriteErr(fmt.Errorf("claim %s: %w", k, err))
 	}
 	return c, nil
 }
 
-func (l *Ledger) claim(ctx context.Context, k Key, o Owner) (Claim, error) {
+func (l *Ledger) claim(ctx context.Context, k Key, o Owner, batch, seq int64) (Claim, error) {
 	if err := o.validate(); err != nil {
 		return Claim{}, err
 	}
 	now := time.Now().UnixMilli()
-	own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now)
+	own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now, batch, seq)
 
 	var c Claim
 	err := l.stmts.claim.QueryRowContext(ctx, own...).Scan(&c.Locale, &c.MessageID, &c.Attempts)
@@ -133,7 +158,25 @@ func (l *Ledger) claimSlow(ctx context.Context, k Key, o Owner, own []any, now i
 		}
 		return Claim{}, ErrSuppressed
 	}
-	if _, err := tx.StmtContext(ctx, l.stmts.takeOver).ExecContext(ctx, own...); err != nil {
+	onWire := 0
+	if r.onWire {
+		onWire = 1
+		// The rest of the dead claimant's batch was never reached.
+		if _, err := tx.StmtContext(ctx, l.stmts.unreached).ExecContext(ctx, r.holder.run, r.batch, r.seq, now); err != nil {
+			return Claim{}, err
+		}
+	}
+	if r.onWire && r.unanswered+1 >= HoldAfter {
+		why := fmt.Sprintf("in flight when %d runs ended (or got no reply to the end of data): maybe delivered; held, not sent again (announce --resend-uncertain sends it)", r.unanswered+1)
+		if _, err := tx.StmtContext(ctx, l.stmts.hold).ExecContext(ctx, k.args(why, now)...); err != nil {
+			return Claim{}, err
+		}
+		if err := tx.Commit(); err != nil {
+			return Claim{}, err
+		}
+		return Claim{}, ErrUncertain
+	}
+	if _, err := tx.StmtContext(ctx, l.stmts.takeOver).ExecContext(ctx, append(own, onWire)...); err != nil {
 		return Claim{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -142,12 +185,16 @@ func (l *Ledger) claimSlow(ctx context.Context, k Key, o Owner, own []any, now i
 	c := r.claim
 	c.Attempts++
 	c.Resumed = r.state == stateSending
+	c.Uncertain = r.state == stateUncertain
 	return c, nil
 }
 
 // row is what Claim needs to know of a row it did not claim at once.
 type row struct {
 	state      string
+	unanswered int
+	onWire     bool // in sending, first of its claimant's batch: maybe sent
+	batch, seq int64
 	claim      Claim
 	holder     holder
 	suppressed bool // its address is on the suppression list
@@ -156,7 +203,7 @@ type row struct {
 func readRow(ctx context.Context, st *sql.Stmt, k Key) (row, error) {
 	var r row
 	err := st.QueryRowContext(ctx, k.args()...).Scan(
-		&r.state, &r.claim.Locale, &r.claim.MessageID, &r.claim.Attempts,
+		&r.state, &r.claim.Locale, &r.claim.MessageID, &r.claim.Attempts, &r.unanswered, &r.onWire, &r.batch, &r.seq,
 		&r.holder.host, &r.holder.space, &r.holder.pid, &r.holder.run, &r.holder.leaseUntil,
 		&r.suppressed)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -175,6 +222,11 @@ func (r row) refusal(o Owner, now int64) error {
 		return ErrFailedPerm
 	case stateSuppressed:
 		return ErrSuppressed
+	case stateUncertain:
+		if !o.ResendUncertain {
+			return ErrUncertain
+		}
+		return nil
 	case stateSending:
 		if !r.holder.yieldsTo(o, now) {
 			return ErrClaimedByOther
@@ -193,7 +245,7 @@ func (l *Ledger) MarkSent(ctx context.Context, k Key, reply string) error {
 	k = k.norm()
 	res, err := l.stmts.markSent.ExecContext(ctx, k.args(reply, time.Now().UnixMilli())...)
 	if err != nil {
-		return fmt.Errorf("mark %s sent: %w", k, err)
+		return asWriteErr(fmt.Errorf("mark %s sent: %w", k, err))
 	}
 	if err := oneRow(res); err != nil {
 		return fmt.Errorf("mark %s sent: %w", k, err)
@@ -218,7 +270,51 @@ func (l *Ledger) MarkFailed(ctx context.Context, k Key, permanent bool, reply st
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("mark %s failed: %w", k, err)
+		return asWriteErr(fmt.Errorf("mark %s failed: %w", k, err))
+	}
+	return nil
+}
+
+// MarkUncertain records that the message for k went out in full and no
+// reply to its end came (the wait timed out, the connection was lost, the run
+// was stopped): maybe delivered. An uncertain row is never claimed again
+// unless its claimant asks (Owner.ResendUncertain); it counts towards
+// HoldAfter. A row already sent stays sent, and MarkUncertain returns
+// ErrAlreadySent.
+func (l *Ledger) MarkUncertain(ctx context.Context, k Key, reply string) error {
+	k = k.norm()
+	res, err := l.stmts.markUncertain.ExecContext(ctx, k.args(reply, time.Now().UnixMilli())...)
+	if err == nil {
+		if err = oneRow(res); errors.Is(err, ErrNotFound) {
+			if _, rerr := readRow(ctx, l.stmts.row, k); rerr == nil {
+				err = ErrAlreadySent
+			} else if !errors.Is(rerr, ErrNotFound) {
+				err = rerr
+			}
+		}
+	}
+	if err != nil {
+		return asWriteErr(fmt.Errorf("mark %s uncertain: %w", k, err))
+	}
+	return nil
+}
+
+// Unfail makes rows of keys that failed temporarily pending again, as if
+// never tried: for failures that turned out to be the server's, not the
+// recipients' (a run stopped by its circuit breaker).
+func (l *Ledger) Unfail(ctx context.Context, keys []Key) error {
+	err := l.inTx(ctx, func(tx *sql.Tx, now int64) error {
+		for _, k := range keys {
+			k = k.norm()
+			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', attempts = max(attempts - 1, 0), updated_at = ?5
+WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4 AND state = 'failed-temp'`, k.args(now)...); err != nil {
+				return fmt.Errorf("unfail %s: %w", k, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return asWriteErr(fmt.Errorf("give back %d deliveries: %w", len(keys), err))
 	}
 	return nil
 }
@@ -252,11 +348,13 @@ func (l *Ledger) ClaimBatch(ctx context.Context, keys []Key, o Owner) ([]ClaimRe
 	}
 	out := make([]ClaimResult, len(keys))
 	slow := make([]bool, len(keys))
+	// One batch, sent in this order: see claim_batch in the schema.
+	first := claimSeq.Add(int64(len(keys))) - int64(len(keys)) + 1
 	err := l.inTx(ctx, func(tx *sql.Tx, now int64) error {
 		st := tx.StmtContext(ctx, l.stmts.claim)
 		for i, k := range keys {
 			k = k.norm()
-			own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now)
+			own := k.args(o.Host, o.Space, o.PID, o.Run, now+o.Lease.Milliseconds(), now, first, first+int64(i))
 			var c Claim
 			err := st.QueryRowContext(ctx, own...).Scan(&c.Locale, &c.MessageID, &c.Attempts)
 			switch {
@@ -271,11 +369,11 @@ func (l *Ledger) ClaimBatch(ctx context.Context, keys []Key, o Owner) ([]ClaimRe
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("claim %d deliveries: %w", len(keys), err)
+		return nil, asWriteErr(fmt.Errorf("claim %d deliveries: %w", len(keys), err))
 	}
 	for i, k := range keys {
 		if slow[i] {
-			out[i].Claim, out[i].Err = l.Claim(ctx, k, o)
+			out[i].Claim, out[i].Err = l.claimAt(ctx, k, o, first, first+int64(i))
 		}
 	}
 	return out, nil
@@ -306,7 +404,7 @@ func (l *Ledger) MarkSentBatch(ctx context.Context, sent []Sent) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("mark %d deliveries sent: %w", len(sent), err)
+		return asWriteErr(fmt.Errorf("mark %d deliveries sent: %w", len(sent), err))
 	}
 	return nil
 }
@@ -314,7 +412,7 @@ func (l *Ledger) MarkSentBatch(ctx context.Context, sent []Sent) error {
 // Release gives back rows o claimed and did not send (a run stopping early):
 // they become pending again, as if never claimed.
 func (l *Ledger) Release(ctx context.Context, keys []Key, o Owner) error {
-	return l.inTx(ctx, func(tx *sql.Tx, now int64) error {
+	return asWriteErr(l.inTx(ctx, func(tx *sql.Tx, now int64) error {
 		for _, k := range keys {
 			k = k.norm()
 			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', attempts = max(attempts - 1, 0), lease_until = 0, updated_at = ?6
@@ -324,5 +422,5 @@ WHERE campaign = ?1 AND notice = ?2 AND instance = ?3 AND recipient = ?4 AND sta
 			}
 		}
 		return nil
-	})
+	}))
 }

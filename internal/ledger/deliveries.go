@@ -29,7 +29,7 @@ func (l *Ledger) Enqueue(ctx context.Context, items []Item) (added int, err erro
 		a, err := l.enqueue(ctx, rest[:n])
 		added += a
 		if err != nil {
-			return added, fmt.Errorf("enqueue %d deliveries: %w", len(items), err)
+			return added, asWriteErr(fmt.Errorf("enqueue %d deliveries: %w", len(items), err))
 		}
 		rest = rest[n:]
 	}
@@ -93,12 +93,12 @@ func (s Scope) where() (string, []any) {
 
 // Counts are the deliveries in each state.
 type Counts struct {
-	Pending, Sending, Sent, FailedTemp, FailedPerm, Suppressed int
+	Pending, Sending, Sent, FailedTemp, FailedPerm, Suppressed, Uncertain int
 }
 
 // Total is the number of deliveries counted.
 func (c Counts) Total() int {
-	return c.Pending + c.Sending + c.Sent + c.FailedTemp + c.FailedPerm + c.Suppressed
+	return c.Pending + c.Sending + c.Sent + c.FailedTemp + c.FailedPerm + c.Suppressed + c.Uncertain
 }
 
 // Counts counts the deliveries in s by state.
@@ -129,6 +129,8 @@ func (l *Ledger) Counts(ctx context.Context, s Scope) (Counts, error) {
 			c.FailedPerm = n
 		case stateSuppressed:
 			c.Suppressed = n
+		case stateUncertain:
+			c.Uncertain = n
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -176,4 +178,78 @@ ORDER BY campaign, notice, instance, recipient`, args...)
 		return nil, fmt.Errorf("list failures: %w", err)
 	}
 	return fs, nil
+}
+
+// Uncertain lists the deliveries in s held as uncertain — maybe delivered,
+// not sent again unless asked (--resend-uncertain) — ordered by key. Its
+// Failures carry the reason in LastReply and the claims that ended without a
+// verdict in Attempts.
+func (l *Ledger) Uncertain(ctx context.Context, s Scope) ([]Failure, error) {
+	where, args := s.where()
+	if where == "" {
+		where = " WHERE "
+	} else {
+		where += " AND "
+	}
+	rows, err := l.db.QueryContext(ctx, `
+SELECT campaign, notice, instance, recipient, unanswered, last_reply, updated_at
+FROM deliveries`+where+`state = 'uncertain'
+ORDER BY campaign, notice, instance, recipient`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list uncertain deliveries: %w", err)
+	}
+	defer rows.Close()
+	var fs []Failure
+	for rows.Next() {
+		var f Failure
+		var at int64
+		if err := rows.Scan(&f.Campaign, &f.Notice, &f.Instance, &f.Recipient, &f.Attempts, &f.LastReply, &at); err != nil {
+			return nil, fmt.Errorf("list uncertain deliveries: %w", err)
+		}
+		f.At = time.UnixMilli(at)
+		fs = append(fs, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list uncertain deliveries: %w", err)
+	}
+	return fs, nil
+}
+
+// SentTo reports whether the message with this Message-ID (with or without
+// angle brackets) went to addr: whether a bounce that quotes it may speak
+// for addr. A bounce naming another address, or quoting a Message-ID the
+// ledger never sent, is forged or misdirected and must not suppress anyone.
+func (l *Ledger) SentTo(ctx context.Context, messageID, addr string) (bool, error) {
+	id := strings.Trim(strings.TrimSpace(messageID), "<>")
+	if id == "" || addr == "" {
+		return false, nil
+	}
+	var n int
+	err := l.db.QueryRowContext(ctx, `
+SELECT count(*) FROM deliveries
+WHERE message_id IN (?1, '<' || ?1 || '>') AND recipient = ?2 AND state IN ('sent', 'uncertain', 'sending', 'failed-temp')`,
+		id, normAddr(addr)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up delivery of Message-ID %s to %s: %w", id, addr, err)
+	}
+	return n > 0, nil
+}
+
+// RetryFailed makes the permanent failures in s sendable again, on the
+// operator's word (the server refused them for a reason since fixed): they
+// become pending, keeping their Message-ID and last reply. It returns how
+// many there were.
+func (l *Ledger) RetryFailed(ctx context.Context, s Scope) (int, error) {
+	where, args := s.where()
+	if where == "" {
+		where = " WHERE "
+	} else {
+		where += " AND "
+	}
+	res, err := l.db.ExecContext(ctx, "UPDATE deliveries SET state = 'pending', updated_at = ?"+where+"state = 'failed-perm'", append([]any{time.Now().UnixMilli()}, args...)...)
+	if err != nil {
+		return 0, asWriteErr(fmt.Errorf("retry failed deliveries: %w", err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }

@@ -6,14 +6,20 @@
 //
 //	pending ──Claim──▶ sending ──MarkSent──▶ sent
 //	                      │
-//	                      └──MarkFailed──▶ failed-temp (claimable again) | failed-perm
+//	                      ├──MarkFailed──▶ failed-temp (claimable again) | failed-perm
+//	                      └──MarkUncertain, or HoldAfter crashes──▶ uncertain
+//	                                        (claimable only with Owner.ResendUncertain)
 //
 // and to suppressed when its address is on the suppression list. A claim is
 // one atomic write, so two runs never both send the same row, and a sent row
 // is never claimed again. A row in sending is taken over only from a claimant
 // that is provably dead or whose lease has expired, and keeps its Message-ID:
-// each crash can cause one extra copy of each message it interrupted (at
-// most the sender's pool size), and the copies thread and deduplicate as one.
+// a crash can cause one extra copy of each message it interrupted (at most
+// the sender's pool size), and the copies thread and deduplicate as one. A
+// row whose claims ended without a verdict HoldAfter (2) times — crashes, or
+// no reply to the end of data — is held as uncertain instead of being sent
+// again, so that no message goes out more than twice however often the
+// sender dies; only an explicit ResendUncertain sends it once more.
 //
 // Durability: the database runs in WAL mode with synchronous=NORMAL. A commit
 // appends its frames to the -wal file with write(2) before Claim or MarkSent
@@ -48,6 +54,9 @@ var (
 	ErrFailedPerm     = errors.New("failed permanently")
 	ErrClaimedByOther = errors.New("claimed by a live run")
 	ErrNotFound       = errors.New("not in ledger")
+	// ErrUncertain: the message went out and its fate is unknown (see
+	// MarkUncertain and HoldAfter); it is sent again only on request.
+	ErrUncertain = errors.New("maybe delivered: held as uncertain")
 	// ErrSchemaTooNew means a newer announce has migrated the database
 	// past what this build knows; writing to it could break that version.
 	ErrSchemaTooNew = errors.New("ledger schema is newer than this announce")
@@ -191,4 +200,59 @@ func dsn(abs string) string {
 // until the process exits or their lease expires.
 func (l *Ledger) Close() error {
 	return errors.Join(l.stmts.close(), l.db.Close())
+}
+
+// OpenReadOnly opens an existing ledger for reading only — status, lists —
+// and never creates, migrates or writes it: it works on a read-only file or
+// file system (SQLite's mode=ro, and immutable=1 where not even the WAL
+// index can be opened, which is safe because nothing can write there). A
+// missing file is reported as such, wrapping fs.ErrNotExist.
+func OpenReadOnly(ctx context.Context, path string) (*Ledger, error) {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		_, err = os.Stat(abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open ledger %s: %w", path, err)
+	}
+	var errs []error
+	for _, extra := range []string{"mode=ro", "immutable=1"} {
+		l, err := openRO(ctx, abs, extra)
+		if err == nil {
+			return l, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", extra, err))
+	}
+	return nil, fmt.Errorf("open ledger %s read-only: %w", path, errors.Join(errs...))
+}
+
+func openRO(ctx context.Context, abs, extra string) (*Ledger, error) {
+	q := url.Values{}
+	q.Set("_busy_timeout", strconv.Itoa(busyTimeoutMS))
+	k, v, _ := strings.Cut(extra, "=")
+	q.Set(k, v)
+	u := url.URL{Scheme: "file", Path: "/" + strings.TrimPrefix(filepath.ToSlash(abs), "/"), RawQuery: q.Encode()}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM deliveries WHERE 0").Scan(new(int)); err != nil {
+		db.Close()
+		return nil, err
+	}
+	switch {
+	case version > len(migrations):
+		db.Close()
+		return nil, fmt.Errorf("schema version %d, this build knows %d: %w", version, len(migrations), ErrSchemaTooNew)
+	case version < len(migrations):
+		db.Close()
+		return nil, fmt.Errorf("schema version %d is older than this announce's %d: open it writable once (any send or suppress command) to migrate it", version, len(migrations))
+	}
+	return &Ledger{db: db}, nil
 }

@@ -28,6 +28,9 @@ type Owner struct {
 	// after that any run may take the row over, so it must exceed the
 	// longest a single send can take.
 	Lease time.Duration
+	// ResendUncertain: this run may claim uncertain rows (maybe delivered)
+	// and send them again, as the operator asked (--resend-uncertain).
+	ResendUncertain bool
 }
 
 // liveRuns holds the Run of every Owner made by NewOwner in this process,

@@ -148,6 +148,61 @@ CREATE INDEX inbox_messages_date ON inbox_messages (instance, date);
 -- A reply or a bounce names our Message-ID: whose delivery was it?
 CREATE INDEX deliveries_message_id ON deliveries (message_id);
 `,
+	// 6: RESERVED for the inbox rebuild and bounce reason of issue #11
+	// (branch m11a), merged with this one: this no-op stands in for it so
+	// that the uncertain state below keeps its number, 7. It must be
+	// replaced by that step before a release.
+	`SELECT 1;`,
+	// 7: the uncertain state (a message that went out in full and got no
+	// reply: maybe delivered, never resent without being asked) and the
+	// count of claims that ended without a verdict, across runs. SQLite
+	// cannot change a CHECK constraint in place: the table is rebuilt.
+	`
+CREATE TABLE deliveries_v7 (
+	campaign    TEXT    NOT NULL,
+	notice      TEXT    NOT NULL,
+	instance    TEXT    NOT NULL,
+	recipient   TEXT    NOT NULL,
+	locale      TEXT    NOT NULL DEFAULT '',
+	message_id  TEXT    NOT NULL,
+	state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN
+	            ('pending', 'sending', 'sent', 'failed-temp', 'failed-perm', 'suppressed', 'uncertain')),
+	attempts    INTEGER NOT NULL DEFAULT 0,
+	-- Claims that ended with no verdict from the server: the run died (the
+	-- row was taken over) or the reply to the end of data never came.
+	unanswered  INTEGER NOT NULL DEFAULT 0,
+	-- Where the row sits in its claimant's batch (ClaimBatch claims ahead):
+	-- a worker sends a batch in claim_seq order and records each before the
+	-- next, so of a dead run's batch only the first row still sending can
+	-- have been on the wire; the rest were never sent. (No index: it would
+	-- cost every claim and sent record; only a takeover after a crash reads
+	-- these, a few rows per dead connection.)
+	claim_batch INTEGER NOT NULL DEFAULT 0,
+	claim_seq   INTEGER NOT NULL DEFAULT 0,
+	last_reply  TEXT    NOT NULL DEFAULT '',
+	owner_host  TEXT    NOT NULL DEFAULT '',
+	owner_space TEXT    NOT NULL DEFAULT '',
+	owner_pid   INTEGER NOT NULL DEFAULT 0,
+	owner_run   TEXT    NOT NULL DEFAULT '',
+	lease_until INTEGER NOT NULL DEFAULT 0,
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	sent_at     INTEGER,
+	PRIMARY KEY (campaign, notice, instance, recipient)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO deliveries_v7 (campaign, notice, instance, recipient, locale, message_id, state, attempts,
+	last_reply, owner_host, owner_space, owner_pid, owner_run, lease_until, created_at, updated_at, sent_at)
+SELECT campaign, notice, instance, recipient, locale, message_id, state, attempts,
+	last_reply, owner_host, owner_space, owner_pid, owner_run, lease_until, created_at, updated_at, sent_at
+FROM deliveries;
+
+DROP TABLE deliveries;
+ALTER TABLE deliveries_v7 RENAME TO deliveries;
+CREATE INDEX deliveries_recipient ON deliveries (recipient);
+CREATE INDEX deliveries_message_id ON deliveries (message_id);
+CREATE INDEX deliveries_uncertain ON deliveries (campaign, notice, instance) WHERE state = 'uncertain';
+`,
 }
 
 // migrate brings db up to len(steps). It runs in one write transaction, so

@@ -60,6 +60,7 @@ var (
 	errNoSTARTTLS = errors.New("server does not offer STARTTLS, and tls = starttls requires it")
 	errNoAuth     = errors.New("server does not offer this AUTH mechanism")
 	errBadMessage = errors.New("cannot write the message")
+	errNoSMTPUTF8 = errors.New("server does not offer SMTPUTF8, which a non-ASCII address needs")
 )
 
 // failure is what Send learns from one failed attempt.
@@ -104,6 +105,8 @@ func classify(err error, at stage) failure {
 		record   tls.RecordHeaderError
 	)
 	switch {
+	case errors.Is(err, errNoSMTPUTF8):
+		return failure{permanent: true, keepConn: true}
 	case errors.Is(err, errNoSTARTTLS), errors.Is(err, errNoAuth), errors.Is(err, errBadMessage),
 		errors.Is(err, smtp.ErrUnencrypted), errors.Is(err, smtp.ErrWrongHostname),
 		errors.As(err, &verify), errors.As(err, &hostname), errors.As(err, &unknown), errors.As(err, &invalid),

@@ -128,8 +128,8 @@ func TestSendErrorText(t *testing.T) {
 	}{
 		{&SendError{Permanent: true, Code: 550, Reply: "550 5.1.1 <x@y>: User unknown", Attempts: 1, Stage: "RCPT TO"},
 			"smtp RCPT TO: 550 5.1.1 <x@y>: User unknown (permanent, 1 attempt)"},
-		{&SendError{Attempts: 3, Stage: "end of data", Ambiguous: true, Err: io.EOF},
-			"smtp end of data: EOF (temporary, 3 attempts, maybe delivered)"},
+		{&SendError{Attempts: 1, Stage: "end of data", Uncertain: true, Err: io.EOF},
+			"smtp end of data: EOF (uncertain, not retried, 1 attempt, maybe delivered)"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -40,13 +41,22 @@ type Config struct {
 	HELO     string         // default: this machine's host name
 	// Timeout bounds the dial with its TLS handshake, then each exchange
 	// with the server: a command (or a pipelined MAIL/RCPT/DATA group) and
-	// its replies, and the message with the reply to its end (default 30s).
+	// its replies, and the writing of the message (default 30s); the reply
+	// to its end has DataTimeout.
 	// A timeout is a temporary failure.
 	Timeout time.Duration
+	// DataTimeout bounds the wait for the reply to the end of data
+	// (default 10 minutes, as RFC 5321 §4.5.3.2.6 asks): a server may scan
+	// a message for that long. No reply in that time makes the message
+	// uncertain, never retried (see SendError.Uncertain).
+	DataTimeout time.Duration
 }
 
 // DefaultTimeout is Config.Timeout when zero.
 const DefaultTimeout = 30 * time.Second
+
+// DefaultDataTimeout is Config.DataTimeout when zero.
+const DefaultDataTimeout = 10 * time.Minute
 
 // String describes c without its password.
 func (c Config) String() string {
@@ -124,10 +134,6 @@ func LoadCA(path string) (*x509.CertPool, error) {
 type Result struct {
 	Reply    string // the reply to the end of data, e.g. "250 2.0.0 Ok: queued as 4ABC"
 	Attempts int    // transactions tried, this one included
-	// Ambiguous: an earlier attempt lost its connection after the whole
-	// message had gone out and before the server's reply, so the server may
-	// hold that copy too. See SendError.Ambiguous.
-	Ambiguous bool
 }
 
 // SendError is why a message was not accepted.
@@ -137,13 +143,13 @@ type SendError struct {
 	Enhanced  string // the enhanced status code, e.g. "5.1.1", when the reply had one
 	Reply     string // the server's reply, verbatim (lines joined with "\n"); "" without one
 	Attempts  int    // transactions tried
-	Stage     string // where the last attempt failed: connect, RSET, MAIL FROM, RCPT TO, DATA, message, end of data
-	// Ambiguous: some attempt lost its connection (or timed out) after the
-	// end of data was sent and before the reply, so the server may have
-	// queued that copy: "maybe delivered". Send retries such an attempt all
-	// the same, as MTAs do (RFC 5321 §4.1.5 leaves no better way): a rare
-	// duplicate is better than a lost notice.
-	Ambiguous bool
+	Stage     string // where the last attempt failed: config, envelope, connect, RSET, MAIL FROM, RCPT TO, DATA, message, end of data
+	// Uncertain: the whole message went out and no reply to its end came
+	// (DataTimeout passed, the connection was lost, or the run was
+	// stopped), so the server may have queued it: "maybe delivered". Send
+	// never retries such a message: one notice not known to be delivered is
+	// better than copies of it.
+	Uncertain bool
 	Err       error // the cause, with any secret removed
 }
 
@@ -153,14 +159,17 @@ func (e *SendError) Error() string {
 		what = e.Err.Error()
 	}
 	kind := "temporary"
-	if e.Permanent {
+	switch {
+	case e.Permanent:
 		kind = "permanent"
+	case e.Uncertain:
+		kind = "uncertain, not retried"
 	}
 	s := fmt.Sprintf("smtp %s: %s (%s, %d attempt", e.Stage, what, kind, e.Attempts)
 	if e.Attempts != 1 {
 		s += "s"
 	}
-	if e.Ambiguous {
+	if e.Uncertain {
 		s += ", maybe delivered"
 	}
 	return s + ")"
@@ -173,8 +182,9 @@ type stage string
 
 const (
 	stageConfig    stage = "config"
-	stageEnvelope  stage = "envelope"
-	stageConnect   stage = "connect" // dial, TLS, greeting, EHLO, STARTTLS, AUTH
+	stageEnvelope  stage = "envelope"  // our envelope sender
+	stageRecipient stage = "recipient" // the recipient's address, before it was sent
+	stageConnect   stage = "connect"   // dial, TLS, greeting, EHLO, STARTTLS, AUTH
 	stageRset      stage = "RSET"
 	stageMail      stage = "MAIL FROM"
 	stageRcpt      stage = "RCPT TO"
@@ -225,6 +235,9 @@ type Client struct {
 	randN        func(int64) int64
 	noPipelining bool
 
+	cur         atomic.Pointer[abortable] // raw, for Send's ctx to cut
+	awaitingEnd atomic.Bool               // the message is out; its reply is awaited
+
 	mu    sync.Mutex
 	raw   net.Conn     // the TCP connection, under any TLS
 	smtp  *smtp.Client // go-mail's client on it
@@ -251,6 +264,9 @@ func NewClient(cfg Config, opts ...ClientOption) *Client {
 	c.cfg.TLS, c.cfg.Auth, c.cfg.Port = cfg.tlsMode(), cfg.authMech(), cfg.port()
 	if c.cfg.Timeout == 0 {
 		c.cfg.Timeout = DefaultTimeout
+	}
+	if c.cfg.DataTimeout == 0 {
+		c.cfg.DataTimeout = DefaultDataTimeout
 	}
 	if c.cfg.HELO == "" {
 		c.cfg.HELO = defaultHELO()
@@ -328,10 +344,11 @@ func (c *Client) authFor() func(*smtp.Client) (smtp.Auth, error) {
 // once. The error is a *SendError, or ctx's error (wrapping the last
 // *SendError, if any) when ctx ended before a first or next attempt.
 //
-// ctx stops Send from starting anything new — a wait for the Limiter, a
-// dial, a backoff — but never cuts a transaction short: once MAIL FROM is
-// sent, the message goes to its end, bounded by Config.Timeout per command,
-// so that a Ctrl-C still records what the server said to messages in flight.
+// ctx ends Send at once in any state — a wait for the Limiter, a dial, the
+// greeting, a command, a backoff — by cutting the connection. A message cut
+// before its end went out was not delivered: Send returns ctx's error. Once
+// its end went out, Send waits up to StopGrace more for the reply; without
+// one the message is uncertain: a *SendError with Uncertain set.
 func (c *Client) Send(ctx context.Context, envelopeFrom, rcpt string, m *gomail.Msg) (Result, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -340,8 +357,20 @@ func (c *Client) Send(ctx context.Context, envelopeFrom, rcpt string, m *gomail.
 	}
 	from, to, err := envelope(envelopeFrom, rcpt, m)
 	if err != nil {
-		return Result{}, &SendError{Permanent: true, Stage: string(stageEnvelope), Err: err}
+		at := stageEnvelope
+		var re *recipientError
+		if errors.As(err, &re) {
+			at = stageRecipient
+		}
+		return Result{}, &SendError{Permanent: true, Stage: string(at), Err: err}
 	}
+	// Cut the connection the moment ctx ends: every read and write then
+	// fails at once, whatever it waits for.
+	defer context.AfterFunc(ctx, func() {
+		if a := c.cur.Load(); a != nil {
+			a.abort(c.awaitingEnd.Load())
+		}
+	})()
 	var (
 		res  Result
 		last *SendError
@@ -365,17 +394,19 @@ func (c *Client) Send(ctx context.Context, envelopeFrom, rcpt string, m *gomail.
 			res.Reply = reply
 			return res, nil
 		}
-		if at == stageConnect && ctx.Err() != nil {
-			return stopped(ctx.Err()) // the dial was cut short: no attempt made
+		f := classify(err, at)
+		uncertain := at == stageEndOfData && f.code == 0
+		if ctx.Err() != nil && !uncertain {
+			c.drop()
+			return stopped(ctx.Err()) // cut short before the end of data: not delivered
 		}
 		res.Attempts++
-		f := classify(err, at)
-		if at == stageEndOfData && f.code == 0 {
-			res.Ambiguous = true
-		}
 		last = &SendError{Permanent: f.permanent, Code: f.code, Enhanced: f.enhanced,
-			Reply: c.redact(f.reply), Attempts: res.Attempts, Stage: string(at), Ambiguous: res.Ambiguous, Err: c.redactErr(err)}
-		if f.permanent || res.Attempts >= c.retry.Attempts {
+			Reply: c.redact(f.reply), Attempts: res.Attempts, Stage: string(at), Uncertain: uncertain, Err: c.redactErr(err)}
+		if uncertain && ctx.Err() != nil {
+			last.Err = fmt.Errorf("%w: %w", ctx.Err(), last.Err)
+		}
+		if f.permanent || uncertain || res.Attempts >= c.retry.Attempts {
 			return res, last
 		}
 		wait := c.retry.backoff(res.Attempts, c.randN)
@@ -388,6 +419,9 @@ func (c *Client) Send(ctx context.Context, envelopeFrom, rcpt string, m *gomail.
 
 // attempt makes one transaction, dialing first if there is no connection.
 func (c *Client) attempt(ctx context.Context, from, to string, m *gomail.Msg) (string, stage, error) {
+	if a := c.cur.Load(); c.smtp != nil && a != nil && a.isAborted() {
+		c.drop() // cut by an earlier Send's context as that Send ended
+	}
 	reused := c.smtp != nil
 	if !reused {
 		if err := c.connect(ctx); err != nil {
@@ -418,16 +452,21 @@ func (c *Client) connect(ctx context.Context) (err error) {
 	timeout := c.cfg.Timeout
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	raw, err := c.dial(dctx, "tcp", net.JoinHostPort(c.cfg.Host, strconv.Itoa(c.cfg.Port)))
+	dialed, err := c.dial(dctx, "tcp", net.JoinHostPort(c.cfg.Host, strconv.Itoa(c.cfg.Port)))
 	if err != nil {
 		return err
+	}
+	raw := &abortable{Conn: dialed}
+	c.cur.Store(raw)
+	if ctx.Err() != nil {
+		raw.abort(false) // ended between the dial and the Store
 	}
 	defer func() {
 		if err != nil {
 			raw.Close()
 		}
 	}()
-	conn := raw
+	var conn net.Conn = raw
 	if c.cfg.TLS == "tls" {
 		tc := tls.Client(raw, c.tlsConf)
 		if err := tc.HandshakeContext(dctx); err != nil {
@@ -499,7 +538,15 @@ func (c *Client) transact(from, to string, m *gomail.Msg) (string, stage, error)
 	t := c.smtp.Text
 	c.raw.SetDeadline(time.Now().Add(c.cfg.Timeout))
 	params := c.mailParams
-	if c.smtpUTF8 && (nonASCII(from) || nonASCII(to)) {
+	if nonASCII(from) || nonASCII(to) {
+		if !c.smtpUTF8 {
+			// RFC 6531 §3.4: without SMTPUTF8 such a path cannot be sent.
+			c.dirty = false
+			if nonASCII(from) {
+				return "", stageMail, fmt.Errorf("%w: envelope sender %s", errNoSMTPUTF8, from)
+			}
+			return "", stageRcpt, fmt.Errorf("%w: recipient %s", errNoSMTPUTF8, to)
+		}
 		params += " SMTPUTF8"
 	}
 	steps := [...]struct {
@@ -582,7 +629,12 @@ func (c *Client) transact(from, to string, m *gomail.Msg) (string, stage, error)
 	if err := t.W.Flush(); err != nil {
 		return "", stageMessage, err
 	}
+	// The whole message is out: from here on, no reply means "maybe
+	// delivered". Wait for it as long as RFC 5321 §4.5.3.2.6 asks.
+	c.raw.SetReadDeadline(time.Now().Add(c.cfg.DataTimeout))
+	c.awaitingEnd.Store(true)
 	_, msg, err := t.ReadResponse(250)
+	c.awaitingEnd.Store(false)
 	c.dirty = false
 	if err != nil {
 		return "", stageEndOfData, err
@@ -657,6 +709,7 @@ func (c *Client) drop() {
 		c.raw.Close()
 	}
 	c.raw, c.smtp, c.dirty = nil, nil, false
+	c.cur.Store(nil)
 }
 
 // Close says QUIT and closes the connection, if there is one. A later Send
@@ -689,15 +742,23 @@ func envelope(envelopeFrom, rcpt string, m *gomail.Msg) (from, to string, err er
 		return "", "", fmt.Errorf("envelope sender: %w", err)
 	}
 	if to, err = smtpPath(rcpt); err != nil {
-		return "", "", fmt.Errorf("recipient: %w", err)
+		return "", "", &recipientError{fmt.Errorf("recipient: %w", err)}
 	}
 	return from, to, nil
 }
 
+// recipientError is an envelope problem of the recipient's, not the run's.
+type recipientError struct{ error }
+
+func (e *recipientError) Unwrap() error { return e.error }
+
 func smtpPath(addr string) (string, error) {
 	a, err := mail.ParseAddress(addr)
 	if err != nil {
-		return "", fmt.Errorf("%q: %w", addr, err)
+		return "", fmt.Errorf("%q: %w", truncate(addr, 80), err)
+	}
+	if err := CheckAddressLength(a.Address); err != nil {
+		return "", err
 	}
 	return (&mail.Address{Address: a.Address}).String(), nil
 }

@@ -11,7 +11,8 @@ import (
 var AuthMechanisms = []string{"plain", "login", "cram-md5", "xoauth2", "scram-sha-1", "scram-sha-256", "scram-sha-1-plus", "scram-sha-256-plus"}
 
 // Problem is one bad setting of a Config. Field is the setting's name as
-// the instances file spells it (host, port, tls, auth, username, timeout),
+// the instances file spells it (host, port, tls, auth, username, timeout,
+// data_timeout),
 // so config can put the problem on that key's line.
 type Problem struct {
 	Field string
@@ -23,11 +24,15 @@ func (p *Problem) Error() string { return "smtp " + p.Field + ": " + p.Msg }
 // WithDefaults returns c as the client uses it: TLS and Auth lower-cased,
 // TLS starttls when unset, Port by TLS when 0 (starttls 587, tls 465, none
 // 25), Auth plain when unset and a username is given (none without one),
-// and Timeout DefaultTimeout when 0. Problems and Validate judge c so.
+// Timeout DefaultTimeout and DataTimeout DefaultDataTimeout when 0.
+// Problems and Validate judge c so.
 func (c Config) WithDefaults() Config {
 	c.TLS, c.Auth, c.Port = c.tlsMode(), c.authMech(), c.port()
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.DataTimeout == 0 {
+		c.DataTimeout = DefaultDataTimeout
 	}
 	return c
 }
@@ -73,6 +78,9 @@ func (c Config) Problems() []*Problem {
 	}
 	if c.Timeout < 0 {
 		add("timeout", "%s is negative", c.Timeout)
+	}
+	if c.DataTimeout < 0 {
+		add("data_timeout", "%s is negative", c.DataTimeout)
 	}
 	return ps
 }

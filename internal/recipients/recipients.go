@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/mail"
 	"os"
 	"regexp"
@@ -48,13 +49,40 @@ type Reader struct {
 	// seen maps a hash of each normalised address to its line: 36 bytes per
 	// address instead of the address, the name and a message.
 	seen map[[32]byte]int
+	dups []Duplicate
 }
+
+// Duplicate is a row skipped because an earlier row has the same address,
+// in any case.
+type Duplicate struct {
+	Email       string
+	Line, First int
+}
+
+// MaxName is the longest name, in octets, a row may give. With the longest
+// address (RFC 5321: 254 octets) the To header line then stays within RFC
+// 5322's 998 octets even when every character of the name is non-ASCII and
+// encoded.
+const MaxName = 256
+
+// FileError is a recipients file that cannot be read at all.
+type FileError struct {
+	File string
+	Err  error
+}
+
+func (e *FileError) Error() string { return fmt.Sprintf("recipients file %s: %v", e.File, e.Err) }
+func (e *FileError) Unwrap() error { return e.Err }
 
 // Open opens a recipients file.
 func Open(path string) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open recipients: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is in FileError
+		}
+		return nil, &FileError{File: path, Err: err}
 	}
 	r, err := NewReader(f, path)
 	if err != nil {
@@ -109,9 +137,37 @@ func (r *Reader) Close() error {
 	return nil
 }
 
+// Duplicates returns the rows skipped so far as duplicates of an earlier
+// row's address (compared case-insensitively, as the ledger does).
+func (r *Reader) Duplicates() []Duplicate { return r.dups }
+
 // Next returns the next recipient, a *RowError for a bad row (call Next again
-// to go on), or io.EOF.
+// to go on), or io.EOF. A row whose address an earlier row already had, in
+// any case, is skipped (see Duplicates): the first row wins.
 func (r *Reader) Next() (Recipient, error) {
+	for {
+		rcp, dup, err := r.next()
+		if !dup {
+			return rcp, err
+		}
+	}
+}
+
+func (r *Reader) next() (_ Recipient, dup bool, _ error) {
+	rcp, err := r.row()
+	if err != nil {
+		return rcp, false, err
+	}
+	h := sha256.Sum256([]byte(rcp.Key()))
+	if first, ok := r.seen[h]; ok {
+		r.dups = append(r.dups, Duplicate{Email: rcp.Email, Line: rcp.Line, First: first})
+		return Recipient{}, true, nil
+	}
+	r.seen[h] = rcp.Line
+	return rcp, false, nil
+}
+
+func (r *Reader) row() (Recipient, error) {
 	rec, err := r.csv.Read()
 	if err == io.EOF {
 		return Recipient{}, io.EOF
@@ -139,16 +195,14 @@ func (r *Reader) Next() (Recipient, error) {
 		return Recipient{}, &RowError{File: r.file, Line: line, Reason: "empty email"}
 	}
 	if reason := badAddress(rcp.Email); reason != "" {
-		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("bad email %q: %s", rcp.Email, reason)}
+		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("bad email %q: %s", shorten(rcp.Email), reason)}
 	}
 	if rcp.Locale != "" && !localeRE.MatchString(rcp.Locale) {
 		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("bad locale %q (want e.g. \"ca\", \"fr_BE\", \"en-CA\")", rcp.Locale)}
 	}
-	h := sha256.Sum256([]byte(rcp.Key()))
-	if first, dup := r.seen[h]; dup {
-		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("duplicate address %s (first on line %d)", rcp.Email, first)}
+	if len(rcp.Name) > MaxName {
+		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("name of %d octets: the limit is %d (it goes in the To header, whose lines RFC 5322 limits to 998)", len(rcp.Name), MaxName)}
 	}
-	r.seen[h] = line
 	return rcp, nil
 }
 
@@ -183,6 +237,16 @@ func badAddress(s string) string {
 	if !strings.Contains(s[at+1:], ".") {
 		return "domain has no dot"
 	}
+	// RFC 5321 §4.5.3.1: servers need not accept more (and the path,
+	// with its angle brackets, is at most 256).
+	switch {
+	case at > 64:
+		return fmt.Sprintf("local part of %d octets: the limit is 64 (RFC 5321)", at)
+	case len(s)-at-1 > 255:
+		return fmt.Sprintf("domain of %d octets: the limit is 255 (RFC 5321)", len(s)-at-1)
+	case len(s) > 254:
+		return fmt.Sprintf("address of %d octets: the limit is 254 (RFC 5321)", len(s))
+	}
 	return ""
 }
 
@@ -196,4 +260,17 @@ func csvError(file string, err error) error {
 		return &RowError{File: file, Line: pe.StartLine, Reason: reason}
 	}
 	return fmt.Errorf("read %s: %w", file, err)
+}
+
+// shorten keeps a message about a huge field readable.
+func shorten(s string) string {
+	const n = 80
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

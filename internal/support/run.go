@@ -134,7 +134,7 @@ func Run(ctx context.Context, l *ledger.Ledger, opts Options) (*Result, error) {
 }
 
 // read syncs one instance's mailbox into the ledger and builds its report of
-// the messages sel picks.
+// the messages sel picks, with the suspicious bounces this read found.
 func read(ctx context.Context, l *ledger.Ledger, in Inbox, opts Options, sel ledger.InboxSelection) (*digest.Report, error) {
 	conn, err := mailbox.Dial(ctx, in.IMAP)
 	if err != nil {
@@ -152,5 +152,14 @@ func read(ctx context.Context, l *ledger.Ledger, in Inbox, opts Options, sel led
 	if err != nil {
 		return nil, err
 	}
-	return report(ctx, l, conn, res.Mailbox, in, opts.Campaign, sel)
+	rep, err := report(ctx, l, conn, res.Mailbox, in, opts.Campaign, sel)
+	if err != nil {
+		return nil, err
+	}
+	// The bounces this read found forged: they are in the ledger as bounces
+	// that suppressed nobody; only this read knows why.
+	for _, s := range res.Suspicious {
+		rep.Suspicious = append(rep.Suspicious, digest.Suppressed{Address: s.Address, Reason: s.Reason})
+	}
+	return rep, nil
 }

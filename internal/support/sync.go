@@ -76,6 +76,10 @@ type SyncResult struct {
 	New        int // messages recorded for the first time
 	Marked     int // messages given the Mark keyword
 	Suppressed []Suppression
+	// Suspicious are bounces that suppressed nobody because the ledger has
+	// no delivery of the Message-ID they quote to the address they name:
+	// forged (anyone who got a notice knows a Message-ID) or misdirected.
+	Suspicious []Suppression
 	Checkpoint ledger.MailboxCheckpoint
 }
 

@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"strings"
 
@@ -64,7 +65,32 @@ func (s *syncer) classify(ctx context.Context, sum *mailbox.Summary, key string,
 		return unrelated, nil
 	}
 	rec.Locale = s.locale(ctx, d, found, rec.Address)
+	if forged, err := s.forged(ctx, v.NoticeMessageID, &rec); err != nil || forged {
+		return rec, err
+	}
 	return rec, s.suppress(ctx, &rec)
+}
+
+// forged reports whether a bounce names an address its quoted Message-ID
+// was never sent to, and lists it as suspicious then: anyone who got a
+// notice knows a Message-ID and the support address, so such a bounce
+// speaks for nobody and suppresses nobody. A Message-ID the ledger does not
+// know at all is not judged (a ledger started afresh would otherwise ignore
+// every bounce), nor is a bounce that quotes none.
+func (s *syncer) forged(ctx context.Context, quoted string, rec *ledger.InboxMessage) (bool, error) {
+	if quoted == "" {
+		return false, nil
+	}
+	if _, known, err := s.l.DeliveryByMessageID(ctx, quoted); err != nil || !known {
+		return false, err
+	}
+	ok, err := s.l.SentTo(ctx, quoted, rec.Address)
+	if err != nil || ok {
+		return false, err
+	}
+	s.res.Suspicious = append(s.res.Suspicious, Suppression{Address: rec.Address, Permanent: rec.Permanent,
+		Reason: fmt.Sprintf("bounce quoting Message-ID <%s>, which the ledger has no delivery of to %s: not suppressed", strings.Trim(quoted, "<>"), rec.Address)})
+	return true, nil
 }
 
 // locale is the locale the address was written in: that of the delivery the

@@ -1,7 +1,8 @@
 // Package mailertest runs an SMTP server on loopback for tests: it records
 // every message it accepts and fails on demand (421 at greeting, 451 or 550 at
-// RCPT, a connection dropped during DATA, a reply slower than the client's
-// timeout). It offers STARTTLS (or implicit TLS) with a certificate made at
+// RCPT, a sender refused at RCPT, one reply to every RCPT or to every end of
+// data, 421 after N messages, a connection dropped during DATA, a stall after
+// the greeting, a reply slower than the client's timeout or none at all). It offers STARTTLS (or implicit TLS) with a certificate made at
 // start-up, and AUTH PLAIN when given a user. It counts connections, so a
 // test can assert that a client never held more than it should.
 package mailertest
@@ -17,6 +18,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -77,6 +79,26 @@ type Options struct {
 	SlowAt    Stage
 	SlowFor   time.Duration
 	SlowTimes int
+	// RejectSender: RCPT TO (any recipient) after MAIL FROM this address
+	// gets "553 5.7.1 <addr>: Sender address rejected: not owned by user",
+	// as Postfix answers its sender restrictions at RCPT by default.
+	RejectSender string
+	// RcptReply, when set, is the reply to every RCPT TO, as "550 5.7.1
+	// text"; "%s" in the text stands for the recipient (a relay that
+	// refuses every recipient).
+	RcptReply string
+	// DataReply, when set, is the reply to the end of every message (which
+	// is then not recorded), as "550 5.7.26 text".
+	DataReply string
+	// GoneAfter: once this many messages were accepted, MAIL FROM gets
+	// "421 4.3.2 service shutting down" and the connection is closed, and
+	// every new connection is greeted with 421 (0: never).
+	GoneAfter int
+	// StallAfterGreeting: the server greets with 220 and then says nothing
+	// more until the client hangs up (SlowFor, or forever when 0).
+	StallAfterGreeting bool
+	// SMTPUTF8 offers the extension (RFC 6531).
+	SMTPUTF8 bool
 	// IdleTimeout, when set, makes the server say 421 and hang up on a
 	// client that sends nothing for that long (default 30s).
 	IdleTimeout time.Duration
@@ -182,6 +204,7 @@ func New(opts Options) (*Server, error) {
 		s.srv.TLSConfig = s.tlsConf
 	}
 	s.srv.AllowInsecureAuth = opts.TLS == NoTLS
+	s.srv.EnableSMTPUTF8 = opts.SMTPUTF8
 
 	s.handoff = &chanListener{addr: ln.Addr(), conns: s.pending, done: make(chan struct{})}
 	s.wg.Add(2)
@@ -251,7 +274,7 @@ func (s *Server) accept() {
 		s.stats.Connections++
 		s.stats.Open++
 		s.stats.MaxOpen = max(s.stats.MaxOpen, s.stats.Open)
-		reject := take(&s.greetBad)
+		reject := take(&s.greetBad) || (s.opts.GoneAfter > 0 && s.stats.Accepted >= s.opts.GoneAfter)
 		c := &countedConn{Conn: raw, s: s}
 		s.live[c] = struct{}{}
 		s.mu.Unlock()
@@ -279,6 +302,18 @@ func (s *Server) serve(c *countedConn, reject bool) {
 		// Stop counting before the client can read the reply and redial.
 		c.release()
 		fmt.Fprintf(conn, "421 4.3.2 mailertest: service not available, closing connection\r\n")
+		c.Close()
+		return
+	}
+	if s.opts.StallAfterGreeting {
+		fmt.Fprintf(conn, "220 mailertest.localhost ESMTP stalling\r\n")
+		d := s.opts.SlowFor
+		if d == 0 {
+			d = 24 * time.Hour
+		}
+		// Read and ignore what the client says until it hangs up.
+		conn.SetReadDeadline(time.Now().Add(d))
+		io.Copy(io.Discard, conn)
 		c.Close()
 		return
 	}
@@ -372,3 +407,21 @@ func (l *chanListener) Close() error {
 }
 
 func (l *chanListener) Addr() net.Addr { return l.addr }
+
+// parseReply turns "550 5.7.1 text" into go-smtp's error, with %s in the
+// text replaced by arg.
+func parseReply(reply, arg string) *smtp.SMTPError {
+	code, rest, _ := strings.Cut(reply, " ")
+	e := &smtp.SMTPError{Message: rest}
+	e.Code, _ = strconv.Atoi(code)
+	if word, text, ok := strings.Cut(rest, " "); ok {
+		var ec smtp.EnhancedCode
+		if n, _ := fmt.Sscanf(word, "%d.%d.%d", &ec[0], &ec[1], &ec[2]); n == 3 {
+			e.EnhancedCode, e.Message = ec, text
+		}
+	}
+	if strings.Contains(e.Message, "%s") {
+		e.Message = fmt.Sprintf(e.Message, arg)
+	}
+	return e
+}

@@ -78,6 +78,14 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.opts.Username != "" && !ss.authed {
 		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
 	}
+	s.mu.Lock()
+	gone := s.opts.GoneAfter > 0 && s.stats.Accepted >= s.opts.GoneAfter
+	s.mu.Unlock()
+	if gone {
+		ss.conn.Conn().Write([]byte("421 4.3.2 mailertest: service shutting down\r\n"))
+		ss.hangUp()
+		return errGone
+	}
 	ss.from = from
 	return nil
 }
@@ -92,6 +100,11 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 		return errGone
 	}
 	switch {
+	case s.opts.RejectSender != "" && strings.EqualFold(ss.from, s.opts.RejectSender):
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+			Message: "<" + ss.from + ">: Sender address rejected: not owned by user " + ss.from}
+	case s.opts.RcptReply != "":
+		return parseReply(s.opts.RcptReply, to)
 	case containsFold(s.opts.Reject, to):
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
 			Message: "<" + to + ">: Recipient address rejected: User unknown"}
@@ -126,6 +139,9 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	if err != nil {
 		return err
+	}
+	if s.opts.DataReply != "" {
+		return parseReply(s.opts.DataReply, ss.from)
 	}
 	s.mu.Lock()
 	s.stats.Accepted++
