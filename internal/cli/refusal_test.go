@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
@@ -140,5 +141,44 @@ func TestStatusFailedAndRetry(t *testing.T) {
 	useSMTP(t, "katuma", plainSMTP(good))
 	if code, stdout, stderr := runCLI(t, send...); code != 0 || good.Stats().Accepted != 1 || good.Messages()[0].To[0] != bad {
 		t.Errorf("send after retry: exit %d, %d accepted\n%s%s", code, good.Stats().Accepted, stdout, stderr)
+	}
+}
+
+// due with an empty list: the notice is refused (an input error), nothing
+// is recorded, and once the file is fixed the next due run sends it.
+func TestDueEmptyListStaysDue(t *testing.T) {
+	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
+	state := dueSandbox(t, srv)
+	full, err := os.ReadFile("recipients/katuma.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("recipients/katuma.csv", []byte("email,name,locale,role\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := newTestDue(t, state)
+	d.keys = []string{"katuma"}
+	at := time.Date(2019, 4, 30, 7, 0, 0, 0, time.UTC) // Katuma's announce is due
+	err = d.runAt(context.Background(), at)
+	if err == nil || exitCode(err) != exitInput || !strings.Contains(err.Error(), "no valid recipient") {
+		t.Fatalf("due with an empty list: %v (exit %d), want an input error saying so", err, exitCode(err))
+	}
+	l, err := ledger.OpenReadOnly(context.Background(), state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := l.NoticeOutcomes(context.Background(), "ofn-v2-2019")
+	l.Close()
+	if err != nil || len(outs) != 0 {
+		t.Errorf("notice outcomes after the refused run: %+v, %v; want none", outs, err)
+	}
+	if err := os.WriteFile("recipients/katuma.csv", full, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.runAt(context.Background(), at.Add(time.Hour)); err != nil {
+		t.Fatalf("due after the file was fixed: %v", err)
+	}
+	if n := len(receivedMessages(t, srv)); n == 0 {
+		t.Error("due after the file was fixed sent nothing: the notice was lost")
 	}
 }
