@@ -29,7 +29,8 @@ type Report struct {
 	Suppressed []Suppressed
 	// Suspicious are bounces that suppressed nobody: the Message-ID they
 	// quote was never sent to the address they name (forged, or
-	// misdirected). Reason says which Message-ID.
+	// misdirected). Reason says which Message-ID. Each is also counted as
+	// a bounce, so a report with one is never Empty.
 	Suspicious []Suppressed
 	Replies    []Reply // people's replies; Sort orders them
 }
@@ -76,7 +77,6 @@ func (r *Report) Sort() {
 		return a.Date.Compare(b.Date)
 	})
 	slices.SortFunc(r.Suppressed, func(a, b Suppressed) int { return cmp.Compare(a.Address, b.Address) })
-	slices.SortFunc(r.Suspicious, func(a, b Suppressed) int { return cmp.Compare(a.Address, b.Address) })
 }
 
 // Unanswered counts the replies without \Answered.
@@ -93,7 +93,7 @@ func (r *Report) Unanswered() int {
 // Empty reports whether nothing arrived in the period.
 func (r *Report) Empty() bool {
 	c := r.Counts
-	return c.Replies+c.AutoReplies+c.HardBounces+c.SoftBounces+c.Unrelated == 0 && len(r.Suppressed) == 0 && len(r.Suspicious) == 0
+	return c.Replies+c.AutoReplies+c.HardBounces+c.SoftBounces+c.Unrelated == 0 && len(r.Suppressed) == 0
 }
 
 func (r *Report) zone() *time.Location {

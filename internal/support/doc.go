@@ -1,10 +1,8 @@
 // Package support runs the support-inbox digest: for each instance it reads
 // what arrived in the support mailbox since the last run (through
 // internal/mailbox, the IMAP adapter), classifies each message once
-// (internal/inbox), ties replies and bounces to the deliveries of the ledger
-// (a bounce naming an address its quoted Message-ID was never sent to is
-// forged or misdirected: it suppresses nobody and the digest lists it as
-// suspicious), applies the suppression policy to bounces, refreshes which replies were
+// (internal/inbox), ties replies and bounces to the deliveries of the ledger,
+// applies the suppression policy to bounces, refreshes which replies were
 // answered, and assembles the report internal/digest writes; then it prints
 // and optionally mails the digest and marks what it reported.
 //
@@ -17,4 +15,9 @@
 // read with a keyword. Summaries (envelope, header fields, flags, body
 // structure) are fetched in batches, and whole messages only of those that
 // may be ours, so memory grows with the batch and not with the mailbox.
+//
+// A bounce speaks only for an address its quoted Message-ID was sent to: one
+// naming another address is forged or misdirected (everyone who got a
+// notice knows a Message-ID and the support address), suppresses nobody,
+// and the digest lists it as suspicious.
 package support
