@@ -182,3 +182,23 @@ func TestDueEmptyListStaysDue(t *testing.T) {
 		t.Error("due after the file was fixed sent nothing: the notice was lost")
 	}
 }
+
+// A send to several instances, one with an empty list: refused before
+// anything goes to any of them.
+func TestEmptyListRefusesTheWholeRun(t *testing.T) {
+	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
+	state := dueSandbox(t, srv) // every instance's SMTP server is srv
+	if err := os.WriteFile("recipients/uk.csv", []byte("email,name,locale,role\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "--instance", "all", "--notice", "announce", "--yes", "--no-forum", "--state", state)
+	if code != exitInput || !strings.Contains(stderr, "recipients/uk.csv") || !strings.Contains(stderr, "no valid recipient") {
+		t.Errorf("send: exit %d, stderr %q; want 2 naming uk's file", code, stderr)
+	}
+	if n := len(receivedMessages(t, srv)); n != 0 {
+		t.Errorf("%d messages sent to the other instances before uk's empty list was refused; want none", n)
+	}
+	if c := ledgerCounts(t, state); c.Total() != 0 {
+		t.Errorf("ledger = %+v, want nothing recorded", c)
+	}
+}

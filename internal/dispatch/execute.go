@@ -86,7 +86,8 @@ func (ForumPosted) event()  {}
 // with the server's reply.
 var ErrUndelivered = errors.New("some messages were not delivered (listed above with the server's reply)")
 
-// Execute carries out the plan: it makes every client first (a missing
+// Execute carries out the plan: it refuses a notice whose list has no valid
+// recipient (ErrNoRecipients) and makes every client first (a missing
 // secret stops the run before anything is sent), takes the run lock, asks
 // Confirm, then sends each notice's emails and posts its forum copy. Email
 // and forum are independent: one failing neither blocks nor undoes the other;
@@ -96,6 +97,17 @@ var ErrUndelivered = errors.New("some messages were not delivered (listed above 
 func (p *Plan) Execute(ctx context.Context, o ExecOptions) error {
 	if p.ledger == nil {
 		return errors.New("a plan made without a ledger cannot be executed")
+	}
+	// An empty list is refused before anything is sent to any instance: a
+	// run of several is not left half-done by the input of one.
+	var empty []error
+	for _, np := range p.Notices {
+		if np.Email && np.Census != nil && np.Census.Total == 0 {
+			empty = append(empty, inputError(fmt.Errorf("%s: %w: nothing sent, nothing recorded", np.Job().Instance.Recipients, ErrNoRecipients)))
+		}
+	}
+	if len(empty) > 0 {
+		return errors.Join(empty...)
 	}
 	clients := newClientCache(o.Clients)
 	for _, np := range p.Notices {
