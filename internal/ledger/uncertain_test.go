@@ -262,6 +262,16 @@ func TestOpenReadOnlyChild(t *testing.T) {
 	if _, err := l.Uncertain(ctx, Scope{}); err != nil {
 		t.Fatalf("Uncertain: %v", err)
 	}
+	// What dispatch.Status and status --failed read besides.
+	if _, err := l.Failures(ctx, Scope{}); err != nil {
+		t.Fatalf("Failures: %v", err)
+	}
+	if _, err := l.NoticeOutcomes(ctx, "c"); err != nil {
+		t.Fatalf("NoticeOutcomes: %v", err)
+	}
+	if _, err := l.ForumPosts(ctx, "c"); err != nil {
+		t.Fatalf("ForumPosts: %v", err)
+	}
 	t.Log("read-only ok")
 	os.Stdout.WriteString("read-only ok\n")
 }
