@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/pgstack"
 	"github.com/openfoodfoundation/announce/internal/recipients"
 )
@@ -320,5 +321,17 @@ func TestNewHidesTheConnectionString(t *testing.T) {
 	_, err := New("postgres://u:pa ss@[::1/db", Options{})
 	if err == nil || strings.Contains(err.Error(), "pa ss") {
 		t.Errorf("New(bad) = %v, want an error without the string", err)
+	}
+}
+
+// config validates segment names; this package must take every one of them.
+func TestConfigSegments(t *testing.T) {
+	if len(config.Segments) != len(Segments) {
+		t.Errorf("config.Segments = %v, ofndb.Segments = %v", config.Segments, Segments)
+	}
+	for _, name := range config.Segments {
+		if s, err := ParseSegment(name); err != nil || string(s) != name || s.Role() == "" {
+			t.Errorf("ParseSegment(%q) = %q, %v", name, s, err)
+		}
 	}
 }
