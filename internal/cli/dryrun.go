@@ -238,6 +238,7 @@ func printJob(w io.Writer, j job, s *previewSink) error {
 			fmt.Fprintf(w, "  %d read the default locale %s (%s)\n", n, j.prep.Editions()[0].Locale(), fb)
 		}
 	}
+	printSegments(w, j)
 	for _, bad := range c.Invalid {
 		fmt.Fprintf(w, "  skipped %s\n", bad)
 	}

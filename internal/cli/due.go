@@ -94,6 +94,9 @@ func newDueRunner(ctx context.Context, env *Env, opts *dueOptions) (*dueRunner, 
 	if err != nil {
 		return nil, err
 	}
+	if err := useDatabases(ctx, env, inst, sched, keys); err != nil {
+		return nil, err
+	}
 	l, err := opts.state.openCtx(ctx)
 	if err != nil {
 		return nil, err

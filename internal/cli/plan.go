@@ -33,6 +33,8 @@ and checks every window from its start to its latest end:
   busy-weekday      error    it falls on one of the instance's busy_weekdays
   blackout          error    it overlaps a blackout: dated (from, until), weekly (weekday,
                              at, the "before" margin) or one-off (date, at, before)
+  order-cycle       error    with the instance's database configured: one of its order
+                             cycles opens or closes during it or in the hour before it
   notice            error    the first email (announce, else reminder) goes out less than
                              min_notice_days (default 5) calendar days before the start
   test-ready        error    it starts before test_ready plus test_days working days
@@ -65,7 +67,7 @@ Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 	return cmd
 }
 
-func runPlan(_ context.Context, env *Env, opts *planOptions) error {
+func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
 	switch opts.format {
 	case "text", "markdown", "json", "ics":
 	default:
@@ -91,7 +93,11 @@ func runPlan(_ context.Context, env *Env, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone})
+	cycles, err := liveOrderCycles(ctx, env, inst, sched)
+	if err != nil {
+		return err
+	}
+	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone, OrderCycles: cycles})
 	switch opts.format {
 	case "text":
 		err = p.WriteText(env.Stdout)
@@ -141,7 +147,12 @@ func (e *planFailed) Unwrap() []error { return e.problems }
 // "schedule-file:line: rule: why (suggest start = …)". Warnings are left
 // out: they are for `announce plan` to show, not for `check` to fail on.
 func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
-	return problems(plan.Make(inst, sched, plan.Options{Now: now}))
+	return planProblemsWith(inst, sched, now, nil)
+}
+
+// planProblemsWith is planProblems with the instances' live order cycles.
+func planProblemsWith(inst *config.Instances, sched *config.Schedule, now time.Time, cycles map[string][]plan.OrderCycle) []error {
+	return problems(plan.Make(inst, sched, plan.Options{Now: now, OrderCycles: cycles}))
 }
 
 func problems(p *plan.Plan) []error {

@@ -107,6 +107,9 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := useDatabases(ctx, env, inst, sched, keys); err != nil {
+		return err
+	}
 	plan := dryRunPlan{
 		instances: inst, schedule: sched, renderer: r, keys: keys, notices: notices,
 		out: opts.out, skipInvalid: opts.skipInvalid, forum: forumFlags{skip: opts.noForum, only: opts.forumOnly, update: opts.update},

@@ -38,13 +38,16 @@ type Census struct {
 	PerLocale map[string]int          // edition locale → count
 	Fallback  map[render.Fallback]int // recipients who read the default locale, by reason
 	Invalid   []*recipients.RowError  // bad rows
+
+	// PerRole counts role (a database's segment) → edition locale.
+	PerRole map[string]map[string]int
 }
 
 // TakeCensus reads the whole recipients file once: it counts recipients per
 // locale and collects every bad row, so a bad file fails before anything is
 // rendered, with every bad row listed, not just the first.
 func TakeCensus(p *render.Prepared, path string) (*Census, error) {
-	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}}
+	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}, PerRole: map[string]map[string]int{}}
 	err := eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
 		if bad != nil {
 			c.Invalid = append(c.Invalid, bad)
@@ -53,6 +56,10 @@ func TakeCensus(p *render.Prepared, path string) (*Census, error) {
 		ed, fb := p.EditionFor(r.Locale)
 		c.Total++
 		c.PerLocale[ed.Locale()]++
+		if c.PerRole[r.Role] == nil {
+			c.PerRole[r.Role] = map[string]int{}
+		}
+		c.PerRole[r.Role][ed.Locale()]++
 		if fb != render.OwnLocale {
 			c.Fallback[fb]++
 		}
