@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/ofndb"
@@ -59,7 +60,17 @@ func useDatabases(ctx context.Context, env *Env, inst *config.Instances, sched *
 			}
 		}
 		name := fmt.Sprintf("postgresql %s (%s)", db.Server(), strings.Join(in.Database().Segments, ", "))
-		recipients.Register(name, func() (recipients.Source, error) { return db.Recipients(ctx, segs, span) })
+		// The census, a send's list and the send read the same snapshot
+		// (held until the process ends): someone who joins in between
+		// waits for the next run rather than reaching the send unlisted.
+		var pin sync.Once
+		var pinErr error
+		recipients.Register(name, func() (recipients.Source, error) {
+			if pin.Do(func() { _, pinErr = db.Pin(ctx) }); pinErr != nil {
+				return nil, pinErr
+			}
+			return db.Recipients(ctx, segs, span)
+		})
 		in.Recipients = name
 	}
 	return errors.Join(errs...)

@@ -5,9 +5,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
 	"github.com/openfoodfoundation/announce/internal/pgstack"
 )
 
@@ -204,5 +206,40 @@ func TestPlanSchemaMismatch(t *testing.T) {
 	want := "announce: postgresql " + s.Addr() + "/" + name + ": read order cycles: schema mismatch: column order_cycles.orders_close_at does not exist (announce reads the Open Food Network schema; see internal/ofndb)\n"
 	if code != 2 || stderr != want {
 		t.Errorf("plan: exit %d, stderr:\n%s\nwant exit 2, stderr:\n%s", code, stderr, want)
+	}
+}
+
+// A real send from the database: one message per address (pere is a user
+// and a customer), the suppression list applies, a rerun sends nothing.
+func TestSendFromDatabase(t *testing.T) {
+	s, name := ofnDatabase(t)
+	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
+	dir := sandbox(t)
+	useDatabase(t, s.AdminURL(name), "")
+	useSMTP(t, "katuma", plainSMTP(srv))
+	state := filepath.Join(dir, "ledger.db")
+	if code, _, stderr := runCLI(t, "suppress", "add", "montse@hortdelbaix.test", "--reason", "asked not to be mailed", "--state", state); code != 0 {
+		t.Fatalf("suppress add: exit %d: %s", code, stderr)
+	}
+	send := []string{"--instance", "katuma", "--notice", "announce", "--yes", "--skip-invalid", "--state", state}
+	code, stdout, stderr := runCLI(t, send...)
+	if code != 0 {
+		t.Fatalf("send: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "6 sent") || !strings.Contains(stdout, "1 suppressed") {
+		t.Errorf("summary does not say 6 sent, 1 suppressed:\n%s", stdout)
+	}
+	var to []string
+	for _, m := range srv.Messages() {
+		to = append(to, strings.ToLower(strings.Join(m.To, ",")))
+	}
+	slices.Sort(to)
+	want := []string{"anna@botiga.test", "convidada@example.test", "jordi.puig@example.test", "laia@example.test", "marc@example.test", "pere@example.test"}
+	if !slices.Equal(to, want) {
+		t.Errorf("sent to %v, want %v", to, want)
+	}
+	code, stdout, _ = runCLI(t, send...)
+	if code != 0 || !strings.Contains(stdout, "0 sent") || len(srv.Messages()) != 6 {
+		t.Errorf("rerun: exit %d, %d messages in all, summary:\n%s", code, len(srv.Messages()), stdout)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,6 +34,9 @@ type DB struct {
 	server         string
 	timeout        time.Duration
 	connectTimeout time.Duration
+
+	mu       sync.Mutex
+	snapshot string // pinned by Pin: every read sees it
 }
 
 // New parses a libpq connection string or URL. The error never repeats the
@@ -76,6 +81,14 @@ func (db *DB) begin(ctx context.Context, op string) (*pgx.Conn, pgx.Tx, error) {
 	// Repeatable read: one snapshot for the whole read, so a user who joins
 	// or leaves while the rows stream is either wholly in or wholly out.
 	tx, err := conn.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	db.mu.Lock()
+	snap := db.snapshot
+	db.mu.Unlock()
+	if err == nil && snap != "" {
+		// First in the transaction, as PostgreSQL requires; the id is ours
+		// (from pg_export_snapshot) and checked by Pin.
+		_, err = tx.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+snap+"'")
+	}
 	if err == nil {
 		_, err = tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)", strconv.FormatInt(db.timeout.Milliseconds(), 10))
 	}
@@ -84,6 +97,37 @@ func (db *DB) begin(ctx context.Context, op string) (*pgx.Conn, pgx.Tx, error) {
 		return nil, nil, db.classify(op, err)
 	}
 	return conn, tx, nil
+}
+
+var snapshotID = regexp.MustCompile(`^[0-9A-Fa-f-]+$`)
+
+// Pin makes every later read of db see the database as it is now: the
+// census, the list of a send and the send itself get the same people even
+// while users join or leave. It holds a read-only transaction open on a
+// connection of its own until release is called (or the process ends).
+func (db *DB) Pin(ctx context.Context) (release func(), err error) {
+	conn, tx, err := db.begin(ctx, "pin a snapshot")
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	if err := tx.QueryRow(ctx, "SELECT pg_export_snapshot()").Scan(&id); err != nil {
+		end(conn, tx)
+		return nil, db.classify("pin a snapshot", err)
+	}
+	if !snapshotID.MatchString(id) {
+		end(conn, tx)
+		return nil, &Error{Server: db.server, Op: "pin a snapshot", Reason: fmt.Sprintf("unexpected snapshot id %q", id)}
+	}
+	db.mu.Lock()
+	db.snapshot = id
+	db.mu.Unlock()
+	return func() {
+		db.mu.Lock()
+		db.snapshot = ""
+		db.mu.Unlock()
+		end(conn, tx)
+	}, nil
 }
 
 // end rolls the (read-only) transaction back and closes the connection.

@@ -174,6 +174,11 @@ GRANT SELECT (id, name, orders_open_at, orders_close_at, coordinator_id) ON orde
 GRANT SELECT (order_cycle_id, receiver_id, incoming) ON exchanges TO %[1]s;`, role, name))
 	t.Cleanup(func() { s.Exec(t, name, "DROP OWNED BY "+role) })
 	db := open(t, s.URL(role, password, name), Options{})
+	release, err := db.Pin(context.Background())
+	if err != nil {
+		t.Fatalf("Pin as the read-only role: %v", err)
+	}
+	defer release()
 	src, err := db.Recipients(context.Background(), Segments, window)
 	if err != nil {
 		t.Fatal(err)
@@ -333,5 +338,31 @@ func TestConfigSegments(t *testing.T) {
 		if s, err := ParseSegment(name); err != nil || string(s) != name || s.Role() == "" {
 			t.Errorf("ParseSegment(%q) = %q, %v", name, s, err)
 		}
+	}
+}
+
+// Pin: later reads see the database as it was, not who joined since.
+func TestPin(t *testing.T) {
+	s, name := seeded(t)
+	db := open(t, s.AdminURL(name), Options{})
+	count := func() int {
+		src, err := db.Recipients(context.Background(), []Segment{All}, window)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(readAll(t, src))
+	}
+	release, err := db.Pin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := count()
+	s.Exec(t, name, "INSERT INTO spree_users (email, confirmed_at) VALUES ('nova@example.test', now())")
+	if got := count(); got != before {
+		t.Errorf("pinned: %d users after one joined, want %d", got, before)
+	}
+	release()
+	if got := count(); got != before+1 {
+		t.Errorf("released: %d users, want %d", got, before+1)
 	}
 }
