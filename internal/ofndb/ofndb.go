@@ -37,6 +37,12 @@ type DB struct {
 
 	mu       sync.Mutex
 	snapshot string // pinned by Pin: every read sees it
+	// pinned holds the transaction that exported the snapshot: it must stay
+	// open (and referenced: a collected connection closes its socket).
+	pinned struct {
+		conn *pgx.Conn
+		tx   pgx.Tx
+	}
 }
 
 // New parses a libpq connection string or URL. The error never repeats the
@@ -121,10 +127,12 @@ func (db *DB) Pin(ctx context.Context) (release func(), err error) {
 	}
 	db.mu.Lock()
 	db.snapshot = id
+	db.pinned.conn, db.pinned.tx = conn, tx
 	db.mu.Unlock()
 	return func() {
 		db.mu.Lock()
 		db.snapshot = ""
+		db.pinned.conn, db.pinned.tx = nil, nil
 		db.mu.Unlock()
 		end(conn, tx)
 	}, nil

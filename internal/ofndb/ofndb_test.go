@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -364,5 +365,16 @@ func TestPin(t *testing.T) {
 	release()
 	if got := count(); got != before+1 {
 		t.Errorf("released: %d users, want %d", got, before+1)
+	}
+	// A pin whose release is dropped (as cli does: it holds until the
+	// process ends) survives garbage collection.
+	if _, err := db.Pin(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.GC()
+	s.Exec(t, name, "INSERT INTO spree_users (email, confirmed_at) VALUES ('nova2@example.test', now())")
+	if got := count(); got != before+1 {
+		t.Errorf("pinned again after GC: %d users, want %d", got, before+1)
 	}
 }

@@ -62,6 +62,10 @@ fi
 
 mkdir -p "$dir/secrets" "$dir/run" "$dir/log"
 chmod 755 "$dir"
+if ! as test -x "$dir"; then
+	echo "start.sh: user $owner cannot reach $dir (a parent directory is closed to it)" >&2
+	exit 1
+fi
 chmod 700 "$dir/secrets"
 data=$dir/data
 if [ ! -s "$data/PG_VERSION" ]; then
