@@ -172,7 +172,8 @@ GRANT SELECT (user_id, enterprise_id) ON enterprise_roles TO %[1]s;
 GRANT SELECT (id, name, sells, is_primary_producer) ON enterprises TO %[1]s;
 GRANT SELECT (id, email, enterprise_id, user_id, first_name, last_name, name) ON customers TO %[1]s;
 GRANT SELECT (id, name, orders_open_at, orders_close_at, coordinator_id) ON order_cycles TO %[1]s;
-GRANT SELECT (order_cycle_id, receiver_id, incoming) ON exchanges TO %[1]s;`, role, name))
+GRANT SELECT (order_cycle_id, receiver_id, incoming) ON exchanges TO %[1]s;
+ALTER ROLE %[1]s SET default_transaction_read_only = on;`, role, name))
 	t.Cleanup(func() { s.Exec(t, name, "DROP OWNED BY "+role) })
 	db := open(t, s.URL(role, password, name), Options{})
 	release, err := db.Pin(context.Background())
