@@ -93,7 +93,7 @@ func (r *RecipientsSource) decodeKey(k string, v any) {
 		d.URLEnv = str()
 	case "database_url_file":
 		d.URLFile = str()
-	case "segment", "segments":
+	case "segment":
 		switch v := v.(type) {
 		case string:
 			d.Segments = []string{v}
