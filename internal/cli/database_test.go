@@ -185,6 +185,11 @@ CREATE VIEW customers AS SELECT customers_slow.* FROM customers_slow, pg_sleep(1
 			if _, err := os.Stat(state); !os.IsNotExist(err) {
 				t.Errorf("the send wrote a ledger (%v): nothing may be recorded", err)
 			}
+			// check lists the fault among its problems, with the same exit.
+			code, stdout, _ := runCLI(t, "check")
+			if line := strings.TrimPrefix(want, "announce: "); code != tt.code || !strings.Contains(stdout, line) {
+				t.Errorf("check: exit %d, stdout:\n%s\nwant exit %d and %q", code, stdout, tt.code, line)
+			}
 			if tt.setup != nil {
 				return // the order cycles' tables are whole
 			}
