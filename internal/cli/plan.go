@@ -32,6 +32,8 @@ and checks every window from its start to its latest end:
   busy-weekday      error    it falls on one of the instance's busy_weekdays
   blackout          error    it overlaps a blackout: dated (from, until), weekly (weekday,
                              at, the "before" margin) or one-off (date, at, before)
+  order-cycle       error    with the instance's database configured: one of its order
+                             cycles opens or closes during it or in the hour before it
   notice            error    the first email (announce, else reminder) goes out less than
                              min_notice_days (default 5) calendar days before the start
   test-ready        error    it starts before test_ready plus test_days working days
@@ -64,7 +66,7 @@ Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 	return cmd
 }
 
-func runPlan(_ context.Context, env *Env, opts *planOptions) error {
+func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
 	switch opts.format {
 	case "text", "markdown", "json", "ics":
 	default:
@@ -90,7 +92,11 @@ func runPlan(_ context.Context, env *Env, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone})
+	cycles, err := liveOrderCycles(ctx, env, inst, sched)
+	if err != nil {
+		return err
+	}
+	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone, OrderCycles: cycles})
 	switch opts.format {
 	case "text":
 		err = p.WriteText(env.Stdout)
@@ -121,5 +127,10 @@ func (e *planFailed) Unwrap() []error { return e.problems }
 // planProblems checks every window of the schedule as at now: one error per
 // broken rule of severity error (see plan.Plan.Problems).
 func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
-	return plan.Make(inst, sched, plan.Options{Now: now}).Problems()
+	return planProblemsWith(inst, sched, now, nil)
+}
+
+// planProblemsWith is planProblems with the instances' live order cycles.
+func planProblemsWith(inst *config.Instances, sched *config.Schedule, now time.Time, cycles map[string][]plan.OrderCycle) []error {
+	return plan.Make(inst, sched, plan.Options{Now: now, OrderCycles: cycles}).Problems()
 }

@@ -108,6 +108,9 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := useDatabases(ctx, env, inst, sched, keys); err != nil {
+		return err
+	}
 	po := dispatch.PlanOptions{Instances: inst, Schedule: sched, Renderer: r, Keys: keys, Notices: notices, SkipInvalid: opts.skipInvalid,
 		Forum: dispatch.ForumMode{Skip: opts.noForum, Only: opts.forumOnly, Update: opts.update}}
 	if opts.dryRun {
@@ -123,9 +126,19 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		}
 		return dryRun(ctx, env, p, opts.out)
 	}
-	l, err := opts.state.openCtx(ctx)
+	l, err := opts.state.openExisting(ctx)
 	if err != nil {
 		return err
+	}
+	if l == nil {
+		// The first send: plan it before the ledger exists, so that bad
+		// input (a file, a database) leaves no ledger behind.
+		if _, err := dispatch.PlanNotices(ctx, nil, po); err != nil {
+			return err
+		}
+		if l, err = opts.state.openCtx(ctx); err != nil {
+			return err
+		}
 	}
 	defer l.Close()
 	p, err := dispatch.PlanNotices(ctx, l, po)

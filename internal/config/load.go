@@ -121,9 +121,11 @@ func (c *Instances) validate(ps *problems) {
 		} else if _, err := mail.ParseAddress(in.From); err != nil {
 			ps.add(p+".from", "bad address %q: %v", in.From, err)
 		}
-		if in.Recipients == "" {
-			ps.add(p, "missing required key %q (e.g. \"recipients/%s.csv\")", "recipients", key)
+		in.Recipients = in.RecipientsSource.File
+		if in.Recipients == "" && in.Database() == nil {
+			ps.add(p, "missing required key %q (e.g. \"recipients/%s.csv\", or an [instances.%s.recipients] table naming its database)", "recipients", key, key)
 		}
+		in.RecipientsSource.validate(ps, p+".recipients")
 		in.Support.validate(ps, p+".support")
 		if in.SMTP != nil {
 			in.SMTP.validate(ps, p+".smtp")

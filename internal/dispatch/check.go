@@ -45,7 +45,9 @@ func Check(inst *config.Instances, sched *config.Schedule, r *render.Renderer) e
 				}
 			}
 		}
-		errs = append(errs, checkRecipients(in, prep))
+		if in.Recipients != "" { // "": its database could not be opened (reported)
+			errs = append(errs, checkRecipients(in, prep))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -55,6 +55,9 @@ type Census struct {
 	// Regional counts the OtherRegion fallbacks by the reader's locale (as
 	// the file writes it) and the edition they read.
 	Regional map[RegionalFallback]int
+
+	// PerRole counts role (a database's segment) → edition locale.
+	PerRole map[string]map[string]int
 }
 
 // RegionalFallback is a reader's locale and the edition of another region
@@ -65,7 +68,7 @@ type RegionalFallback struct{ Reader, Edition string }
 // locale and collects every bad row, so a bad file fails before anything is
 // rendered, with every bad row listed, not just the first.
 func TakeCensus(p *render.Prepared, path string) (*Census, error) {
-	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}, Regional: map[RegionalFallback]int{}}
+	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}, Regional: map[RegionalFallback]int{}, PerRole: map[string]map[string]int{}}
 	err := eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
 		if bad != nil {
 			c.Invalid = append(c.Invalid, bad)
@@ -74,6 +77,10 @@ func TakeCensus(p *render.Prepared, path string) (*Census, error) {
 		ed, fb := p.EditionFor(r.Locale)
 		c.Total++
 		c.PerLocale[ed.Locale()]++
+		if c.PerRole[r.Role] == nil {
+			c.PerRole[r.Role] = map[string]int{}
+		}
+		c.PerRole[r.Role][ed.Locale()]++
 		if fb != render.OwnLocale {
 			c.Fallback[fb]++
 		}
