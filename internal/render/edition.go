@@ -47,7 +47,10 @@ type View struct {
 	Greeting                                          string
 	Expect, Support, Report, Back, Purpose            string
 	SupportEmail, SupportURL                          string
-	Recipient                                         recipients.Recipient
+	// Date and Range are the window as the messages write it ("martes, 7
+	// de mayo de 2019", "9:00–11:00 CEST"), for a line of its own.
+	Date, Range string
+	Recipient   recipients.Recipient
 
 	ed *Edition
 }
@@ -203,6 +206,7 @@ func (e *Edition) fill(job Job) error {
 		Instance: in.Name, Locale: e.Locale(), Lang: e.Locale(), Notice: string(job.Notice),
 		Release: job.Schedule.Release, Campaign: job.Schedule.Campaign,
 		SupportEmail: in.Support.Email, SupportURL: in.Support.URL, ed: e,
+		Date: d["Date"].(string), Range: d["Range"].(string),
 	}
 	for _, f := range []struct {
 		dst *string
