@@ -23,19 +23,27 @@ var root, _ = filepath.Abs("../..")
 // shippedInput is the shipped example as `announce site` reads it.
 func shippedInput(t testing.TB, now time.Time) Input {
 	t.Helper()
-	inst, err := config.LoadInstances(filepath.Join(root, "config/instances.toml"))
+	in, err := loadShipped(now)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return in
+}
+
+func loadShipped(now time.Time) (Input, error) {
+	inst, err := config.LoadInstances(filepath.Join(root, "config/instances.toml"))
+	if err != nil {
+		return Input{}, err
 	}
 	sched, err := config.LoadSchedule(filepath.Join(root, "config/schedule.toml"), inst)
 	if err != nil {
-		t.Fatal(err)
+		return Input{}, err
 	}
 	r, err := render.New(os.DirFS(filepath.Join(root, "templates")), "templates", os.DirFS(filepath.Join(root, "locales")), "locales")
 	if err != nil {
-		t.Fatal(err)
+		return Input{}, err
 	}
-	return Input{Instances: inst, Schedule: sched, Renderer: r, Templates: os.DirFS(filepath.Join(root, "templates")), TemplatesDir: "templates", Now: now}
+	return Input{Instances: inst, Schedule: sched, Renderer: r, Templates: os.DirFS(filepath.Join(root, "templates")), TemplatesDir: "templates", Now: now}, nil
 }
 
 // june13 is Belgium's and Canada's window: Katuma's is over, the rest to come.
