@@ -112,4 +112,3 @@ func buildShared() (string, error) {
 	}
 	return dir, nil
 }
-
