@@ -19,7 +19,7 @@ times=()
 for i in $(seq "$runs"); do
 	out="$work/site-$i"
 	t0=$(date +%s%N)
-	"$work/announce" site --out "$out" --now 2019-06-13T08:00:00Z 2>/dev/null
+	"$work/announce" site --out "$out" 2>/dev/null   # as of now: every 2019 notice has gone out
 	t1=$(date +%s%N)
 	ms=$(( (t1 - t0) / 1000000 ))
 	times+=("$ms")

@@ -45,7 +45,11 @@ func (p *Plan) Chart() *timeline.Chart {
 				lane.Busy = append(lane.Busy, timeline.Span{From: midnight(d), Until: midnight(d.AddDate(0, 0, 1)), Label: "busy: " + d.Weekday().String()})
 			}
 		}
+		for _, d := range in.BusyWeekdays {
+			lane.Rules = append(lane.Rules, "busy on "+d.Weekday.String()+" (local day)")
+		}
 		for _, b := range in.Blackouts {
+			lane.Rules = append(lane.Rules, blackoutRule(b, loc))
 			seen := map[time.Time]bool{}
 			for _, iv := range occurrences(b, loc, from.In(loc), until.In(loc)) {
 				if seen[iv.from] || !iv.until.After(from) || !iv.from.Before(until) {
@@ -97,4 +101,23 @@ func localSpan(s, e time.Time) string {
 		return s.Format("Mon 15:04 MST") + "–" + e.Format("15:04 MST")
 	}
 	return s.Format("Mon 15:04") + "–" + e.Format("15:04 MST")
+}
+
+// blackoutRule says what a blackout keeps clear, in the instance's zone.
+func blackoutRule(b config.Blackout, loc *time.Location) string {
+	var what string
+	switch {
+	case !b.From.IsZero():
+		what = fmt.Sprintf("blackout from %s until %s %s", b.From, b.Until, loc)
+	case b.Date != nil && b.At != nil:
+		what = fmt.Sprintf("blackout %s before %04d-%02d-%02d %s %s", duration(b.Before.Duration), b.Date.Year, b.Date.Month, b.Date.Day, b.At, loc)
+	case b.Weekday != nil && b.At != nil:
+		what = fmt.Sprintf("blackout %s before every %s %s %s", duration(b.Before.Duration), b.Weekday.Weekday, b.At, loc)
+	default:
+		what = "blackout"
+	}
+	if b.Reason != "" {
+		what += " (" + b.Reason + ")"
+	}
+	return what
 }

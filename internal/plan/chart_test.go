@@ -108,7 +108,7 @@ func TestChartShipped(t *testing.T) {
 		}
 	}
 	all := strings.Join(texts, "\n")
-	for _, want := range []string{"Tue 09:00–11:00 CEST (+1h)", "Thu 03:00–05:00 EDT (+1h) [2] [3]", "Tue 21:00–Wed 01:00 AEST (+1h)", "busy weekday", "blackout", "night 22:00–07:00 local", "operator working hours", "pau works · Europe/Madrid", "warning support", "… 36 days without a window …"} {
+	for _, want := range []string{"Tue 09:00–11:00 CEST (+1h)", "Thu 03:00–05:00 EDT (+1h) [2] [3]", "Tue 21:00–Wed 01:00 AEST (+1h)", "busy weekday", "blackout", "night 22:00–07:00 local", "operator working hours", "pau works · Europe/Madrid", "warning support", "… 36 days without a window …", "katuma: busy on Monday (local day)", "canada: blackout 12h before every Sunday 20:00 America/Toronto (large hubs close their order cycles)", "canada: blackout 12h before 2019-05-06 10:00 America/Toronto", "france: blackout from 2019-08-15"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the SVG's text lacks %q", want)
 		}

@@ -149,6 +149,27 @@ func (c *Chart) svg(out *bytes.Buffer) {
 		y += 10
 	}
 
+	var rules []string
+	for _, l := range c.Lanes {
+		for _, r := range l.Rules {
+			rules = append(rules, l.Key+": "+r)
+		}
+	}
+	if len(rules) > 0 {
+		y += 8
+		p(`<text x="10" y="%.1f" font-weight="bold">Busy weekdays and blackouts (drawn where they fall on a day shown)</text>`, y+12)
+		y += 20
+		for _, r := range rules {
+			for j, line := range wrap(r, wrapAt) {
+				ind := 10.0
+				if j > 0 {
+					ind = 30
+				}
+				p(`<text x="%.1f" y="%.1f">%s</text>`, ind, y+12, esc(line))
+				y += 15
+			}
+		}
+	}
 	if len(c.Notes) > 0 {
 		y += 8
 		p(`<text x="10" y="%.1f" font-weight="bold">Warnings and errors of the plan</text>`, y+12)

@@ -51,6 +51,9 @@ type Lane struct {
 	Windows []Bar
 	// Busy are its busy weekdays, as local days; Blackouts its blackouts.
 	Busy, Blackouts []Span
+	// Rules say in words what Busy and Blackouts draw ("busy on Monday"),
+	// listed under the picture: most fall on days it does not show.
+	Rules []string
 }
 
 // Bar is one window: from Start to End expected, possibly until Latest.
