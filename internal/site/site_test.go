@@ -283,3 +283,48 @@ func TestWrite(t *testing.T) {
 func plain(s string) string {
 	return strings.NewReplacer("\u202f", " ", "\u2009", " ", "\u00a0", " ").Replace(html.UnescapeString(s))
 }
+
+// A cancelled window after readers were told: the page says so, the feed
+// calendar cancels the event with the cancel notice's SEQUENCE, the
+// timeline marks it.
+func TestCancelledWindow(t *testing.T) {
+	ctx := context.Background()
+	in := shippedInput(t, june13)
+	win, _ := in.Schedule.Window("germany")
+	win.Cancelled = true
+	l, err := ledger.Open(ctx, filepath.Join(t.TempDir(), "ledger.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	camp := in.Schedule.Campaign
+	if err := l.RecordNotice(ctx, camp, "announce", "germany", ledger.NoticeSent, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.RecordTold(ctx, camp, "germany", ledger.Told{Notice: "announce", Start: win.Begin(), End: win.End(), Latest: win.LatestEnd()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.RecordNotice(ctx, camp, "cancel", "germany", ledger.NoticeSent, ""); err != nil {
+		t.Fatal(err)
+	}
+	if in.History, err = ReadHistory(ctx, l, camp, in.Instances.Keys()); err != nil {
+		t.Fatal(err)
+	}
+	f := build(t, in)
+	page := plain(file(t, f, "germany/de-DE/index.html"))
+	for _, want := range []string{"Abgesagte Wartung", `<li id="notice-cancel">Abgesagt:`, `<li id="notice-announce">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("germany page lacks %q:\n%s", want, page)
+		}
+	}
+	if got := strings.Count(file(t, f, "germany/de-DE/feed.atom"), "<entry>"); got != 2 {
+		t.Errorf("feed has %d entries, want announce and cancel", got)
+	}
+	cal := file(t, f, "germany/de-DE/calendar.ics")
+	if !strings.Contains(cal, "STATUS:CANCELLED") || !strings.Contains(cal, "SEQUENCE:1") {
+		t.Errorf("calendar does not cancel with SEQUENCE 1:\n%s", cal)
+	}
+	if !strings.Contains(file(t, f, "timeline.svg"), "CANCELLED Tue 09:00–11:00 CEST") {
+		t.Error("the timeline does not mark the cancelled window")
+	}
+}
