@@ -119,7 +119,9 @@ func TestChart(t *testing.T) {
 	if n := count(ss, func(s shape) bool { return s.Fill == "url(#tl-extra)" && s.Title != "" }); n != 1 {
 		t.Errorf("%d extra-time rects, want 1 (it is all on the second day)", n)
 	}
-	if n := count(ss, func(s shape) bool { return s.Fill == "url(#tl-blackout)" && strings.HasPrefix(s.Title, "blackout: a hub closes") }); n != 1 {
+	if n := count(ss, func(s shape) bool {
+		return s.Fill == "url(#tl-blackout)" && strings.HasPrefix(s.Title, "blackout: a hub closes")
+	}); n != 1 {
 		t.Errorf("%d blackout rects, want 1", n)
 	}
 	if n := count(ss, func(s shape) bool { return s.Fill == "url(#tl-work)" && s.Title != "" }); n != 1 {
