@@ -230,6 +230,7 @@ type instancePage struct {
 	Langs                                          []langLink
 	Status, StatusClass                            string
 	Date, Local, UTC                               string
+	Moved                                          string
 	Expect, Down, Purpose                          string
 	Support                                        template.HTML
 	AffectedLabel, SupportLabel, NoticesLabel      string
@@ -309,6 +310,10 @@ func (s *instanceSite) instancePage(ed *render.Edition) (*instancePage, error) {
 	get(&p.CalendarLabel, "site_calendar")
 	if s.in.History == nil {
 		get(&p.NoLedger, "site_no_ledger")
+	}
+	if r := s.in.History[s.inst.Key]; err == nil && r != nil && r.Told != nil && !r.Told.Same(s.win.Begin(), s.win.End(), s.win.LatestEnd()) {
+		ts, te := r.Told.Start.In(loc), r.Told.End.In(loc)
+		p.Moved, err = format(ed, "site_moved", c.Date(ts)+", "+localRange(c, ts, te))
 	}
 	if err == nil {
 		p.Updated, err = format(ed, "site_updated", moment(c, s.in.Now.In(loc)))

@@ -187,6 +187,9 @@ func TestBuildWithLedger(t *testing.T) {
 	if strings.Contains(page, "Cette page montre le calendrier prévu") {
 		t.Error("with a ledger the page still says it shows the schedule alone")
 	}
+	if got := plain(file(t, f, "canada/en-CA/index.html")); !strings.Contains(got, `<p class="moved">Previously announced for Wednesday, June 12, 2019, 3:00–5:00 a.m. EDT</p>`) {
+		t.Errorf("canada page does not say the window moved:\n%s", got)
+	}
 	if got := strings.Count(file(t, f, "belgium/fr-BE/feed.atom"), "<entry>"); got != 1 {
 		t.Errorf("belgium feed has %d entries, want the announce only", got)
 	}
