@@ -118,6 +118,12 @@ type WindowOptions struct {
 	Summary, Description string
 	// Attendees are addresses; REQUEST needs at least one (RFC 5546 3.2.2).
 	Attendees []string
+	// Name and Refresh are for a calendar people subscribe to (the status
+	// site's): its name (RFC 7986 NAME, and X-WR-CALNAME for clients that
+	// read only that) and how often to fetch it again (REFRESH-INTERVAL,
+	// X-PUBLISHED-TTL). Zero: not written, as in a notice's calendar.
+	Name    string
+	Refresh time.Duration
 }
 
 // Window returns one window's calendar (METHOD, one VEVENT, its VTIMEZONE),
@@ -138,6 +144,18 @@ func Window(in *config.Instance, win *config.Window, sched *config.Schedule, opt
 	}
 	cal := newCalendar()
 	cal.SetMethod(ical.Method(opts.Method))
+	if opts.Name != "" {
+		cal.SetName(clean(opts.Name))
+		cal.SetXWRCalName(clean(opts.Name))
+	}
+	if r := opts.Refresh; r > 0 {
+		d := fmt.Sprintf("PT%dM", int(r/time.Minute))
+		if r%time.Hour == 0 {
+			d = fmt.Sprintf("PT%dH", int(r/time.Hour))
+		}
+		cal.SetRefreshInterval(d) // the library adds VALUE=DURATION
+		cal.SetXPublishedTTL(d)
+	}
 	ev := event{in: in, win: win, sched: sched, stamp: opts.Stamp, seq: opts.Sequence,
 		cancelled: opts.Method == Cancel || win.Cancelled,
 		summary:   opts.Summary, description: opts.Description, attendees: opts.Attendees}

@@ -263,7 +263,7 @@ func (s *instanceSite) build(t *template.Template, f *Files) error {
 		f.add(s.dir(ed.Locale())+"/feed.atom", feed)
 		cal, err := ics.Window(s.inst, s.win, s.in.Schedule, ics.WindowOptions{
 			Method: ics.Publish, Sequence: s.sequence, Stamp: s.in.Now.UTC().Truncate(time.Second),
-			Summary: ed.Title(), Description: ed.CalendarText()})
+			Summary: ed.Title(), Description: ed.CalendarText(), Name: s.inst.Name, Refresh: time.Hour})
 		if err != nil {
 			return fmt.Errorf("%s %s calendar: %w", s.inst.Key, ed.Locale(), err)
 		}

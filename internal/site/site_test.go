@@ -213,6 +213,12 @@ func TestBuildWithLedger(t *testing.T) {
 			t.Errorf("%s: SEQUENCE %s, want %s", tt.file, got, tt.seq)
 		}
 	}
+	// A calendar to subscribe to: named, with how often to fetch it.
+	for _, want := range []string{"\r\nNAME:Open Food Network Belgium\r\n", "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n", "\r\nX-PUBLISHED-TTL:PT1H\r\n"} {
+		if !strings.Contains(file(t, f, "belgium/fr-BE/calendar.ics"), want) {
+			t.Errorf("belgium/fr-BE/calendar.ics lacks %q", want)
+		}
+	}
 	// The rollout calendar keeps its own UIDs.
 	if strings.Contains(file(t, f, "rollout.ics"), ics.UID(camp, "katuma")) {
 		t.Error("rollout.ics uses a notice UID")
