@@ -22,7 +22,7 @@ type planOptions struct {
 func newPlanCmd(env *Env, p *paths) *cobra.Command {
 	opts := &planOptions{paths: p}
 	cmd := &cobra.Command{
-		Use:   "plan [--format text|markdown|json|ics] [--operator-tz ZONE] [--now RFC3339]",
+		Use:   "plan [--format text|markdown|json|ics|html] [--operator-tz ZONE] [--now RFC3339]",
 		Short: "Show every window and notice in local time, UTC and the operator's time, and check each window",
 		Long: `plan prints a timeline of the schedule's windows — each notice's send moment, the start,
 the expected and the latest end — in the instance's local time, in UTC and in the time
@@ -47,7 +47,8 @@ and checks every window from its start to its latest end:
 Each finding says why, and the plan suggests the nearest later start, in 30-minute steps
 within 60 days, for a window of the same length that breaks no rule (warnings included)
 and leaves the minimum notice from --now. --format ics writes every window as an
-RFC 5545 calendar instead (one event per window; findings go to stderr).
+RFC 5545 calendar instead (one event per window; findings go to stderr); --format html
+one page with the timeline picture (every window on one UTC axis) and the tables.
 
 Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 2 for bad usage or bad input (configuration).`,
@@ -60,7 +61,7 @@ Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), env, opts) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.format, "format", "text", "text, markdown, json or ics")
+	f.StringVar(&opts.format, "format", "text", "text, markdown, json, ics or html")
 	f.StringVar(&opts.operatorTZ, "operator-tz", "", "show the operator column in this zone, IANA or OFN's Rails name (default: each window's operator's zone)")
 	f.StringVar(&opts.now, "now", "", "plan as at this moment (RFC 3339): suggestions start after it and leave the minimum notice from it")
 	return cmd
@@ -68,9 +69,9 @@ Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 
 func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
 	switch opts.format {
-	case "text", "markdown", "json", "ics":
+	case "text", "markdown", "json", "ics", "html":
 	default:
-		return usageError("--format %q: want text, markdown, json or ics", opts.format)
+		return usageError("--format %q: want text, markdown, json, ics or html", opts.format)
 	}
 	var zone *time.Location
 	if opts.operatorTZ != "" {
@@ -104,6 +105,8 @@ func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
 		err = p.WriteMarkdown(env.Stdout)
 	case "json":
 		err = p.WriteJSON(env.Stdout)
+	case "html":
+		err = p.WriteHTML(env.Stdout)
 	case "ics":
 		err = ics.WriteRollout(env.Stdout, inst, sched, ics.RolloutOptions{Stamp: now})
 	}

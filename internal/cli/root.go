@@ -76,6 +76,8 @@ variable or file the instances file names, never from the file itself.
 	cmd.AddCommand(newPlanCmd(env, &opts.paths))
 	cmd.AddCommand(newDigestCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newClassifyCmd(env))
+	cmd.AddCommand(newSiteCmd(env, &opts.paths, &opts.state))
+	cmd.AddCommand(newMaintenanceCmd(env, &opts.paths, &opts.state))
 	return cmd
 }
 
