@@ -287,7 +287,7 @@ func readInbox(ctx context.Context, l *ledger.Ledger, j inboxJob, campaign strin
 	}
 	res, err := mailbox.Sync(ctx, conn, l, mailbox.Options{
 		Instance: j.in.Key, Mailbox: j.in.IMAP.Mailbox, Mark: mark, Batch: opts.batch, Matcher: m,
-		Locale: recipientLocale(j.in.Recipients), Log: log,
+		Locale: recipientLocale(j.in.Recipients), Log: log, Unsubscribe: unsubscribeMailto(j.in),
 	})
 	if err != nil {
 		return nil, err
@@ -310,17 +310,15 @@ func readInbox(ctx context.Context, l *ledger.Ledger, j inboxJob, campaign strin
 	rep := &digest.Report{
 		Instance: j.in.Key, Name: j.in.Name, Zone: j.in.Location(), Mailbox: res.Mailbox.Name, Campaign: campaign, Since: sel.Since,
 		Counts: digest.Counts{Sent: sent.Sent, Replies: counts.Replies, AutoReplies: counts.AutoReplies,
-			HardBounces: counts.HardBounces, SoftBounces: counts.SoftBounces, Unrelated: counts.Unrelated},
+			HardBounces: counts.HardBounces, SoftBounces: counts.SoftBounces, Complaints: counts.Complaints,
+			AlsoInInbox: counts.Untied, Unrelated: counts.Unrelated},
 	}
 	suppressed := map[string]bool{}
 	for _, msg := range msgs {
-		switch {
-		case msg.Kind == ledger.InboxReply:
-			rep.Replies = append(rep.Replies, digest.Reply{From: msg.Sender, Address: msg.Address, Locale: msg.Locale, Date: msg.Date,
-				Subject: msg.Subject, Notice: msg.Notice, Text: msg.Excerpt, Answered: msg.Answered})
-		case msg.Kind == ledger.InboxBounce && msg.Suppressed:
+		if msg.Suppressed {
 			suppressed[msg.Address] = true
 		}
+		addToReport(rep, msg)
 	}
 	if len(suppressed) > 0 {
 		all, err := l.Suppressions(ctx)

@@ -42,7 +42,7 @@ func FuzzClassify(f *testing.F) {
 func checkVerdict(t *testing.T, v Verdict) {
 	t.Helper()
 	switch v.Kind {
-	case KindReply, KindAutoReply, KindBounce, KindUnrelated:
+	case KindReply, KindAutoReply, KindBounce, KindComplaint, KindOther:
 	default:
 		t.Fatalf("Kind = %q", v.Kind)
 	}
@@ -135,10 +135,10 @@ func TestClassifyHostile(t *testing.T) {
 }
 
 func TestClassifyRecovers(t *testing.T) {
-	// Classify turns a panic into an unrelated verdict; a nil Matcher
+	// Classify turns a panic into a verdict of kind other; a nil Matcher
 	// receiver must not be one.
 	v := Classify([]byte("In-Reply-To: <x@y>\nSubject: Re: hi\n\nx"), Options{Matcher: nil})
-	if v.Kind != KindUnrelated {
-		t.Errorf("Classify = %q, want unrelated", v.Kind)
+	if v.Kind != KindReply || !v.Ref.IsZero() {
+		t.Errorf("Classify = (%q, %+v), want an untied reply", v.Kind, v.Ref)
 	}
 }

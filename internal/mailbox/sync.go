@@ -38,6 +38,9 @@ type Options struct {
 	MaxBody int64
 	// Matcher knows the subjects of our notices; nil matches by Message-ID only.
 	Matcher *inbox.Matcher
+	// Unsubscribe is the instance's unsubscribe_mailto address, if any: a
+	// person's mail to it suppresses the sender.
+	Unsubscribe string
 	// TempBounceLimit is how many temporary bounces of one address in one
 	// campaign suppress it (default 3).
 	TempBounceLimit int
@@ -145,8 +148,8 @@ type syncer struct {
 	opts Options
 	box  *Mailbox
 	res  *Result
-	// tempBounces counts the temporary bounces of the batch being read, by
-	// campaign and address: the ledger has not recorded them yet.
+	// tempBounces counts the repeat-policy bounces of the batch being read,
+	// by campaign and address: the ledger has not recorded them yet.
 	tempBounces map[[2]string]int
 }
 
@@ -185,7 +188,11 @@ func (s *syncer) batch(ctx context.Context, uids []uint32) error {
 			pending[sum.UID], keyOf[sum.UID] = sum, key
 			continue
 		}
-		recs = append(recs, s.base(sum, key))
+		rec, err := s.untied(ctx, s.base(sum, key), sum)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, rec)
 	}
 	s.tempBounces = map[[2]string]int{}
 	var mark []uint32
@@ -251,8 +258,8 @@ func (s *syncer) base(sum *Summary, key string) ledger.InboxMessage {
 // or returns, and applies a bounce to the suppression list.
 func (s *syncer) classify(ctx context.Context, sum *Summary, key string, raw []byte) (ledger.InboxMessage, error) {
 	rec := s.base(sum, key)
-	v := inbox.Classify(raw, inbox.Options{Matcher: s.opts.Matcher})
-	if v.Kind == inbox.KindUnrelated {
+	v := inbox.Classify(raw, inbox.Options{Matcher: s.opts.Matcher, Unsubscribe: s.opts.Unsubscribe})
+	if v.Kind == inbox.KindOther {
 		return rec, nil
 	}
 	if !v.Date.IsZero() {
@@ -271,14 +278,14 @@ func (s *syncer) classify(ctx context.Context, sum *Summary, key string, raw []b
 			return rec, err
 		}
 	}
-	if v.Kind != inbox.KindBounce {
+	if v.Kind != inbox.KindBounce && v.Kind != inbox.KindComplaint {
 		rec.Address = senderAddress(v.From)
 		rec.Excerpt = v.Text
 		rec.Locale = s.locale(ctx, d, found, rec.Address)
-		return rec, nil
+		return rec, s.unsubscribe(ctx, &rec, v)
 	}
 
-	rec.Permanent, rec.Status, rec.Diagnostic = v.Permanent, v.Status, v.Diagnostic
+	rec.Permanent, rec.Status, rec.Diagnostic, rec.Reason = v.Permanent, v.Status, v.Diagnostic, string(v.Reason)
 	rec.Address = strings.ToLower(v.Recipient)
 	if rec.Address == "" && found {
 		rec.Address = d.Recipient
@@ -304,40 +311,39 @@ func (s *syncer) classify(ctx context.Context, sum *Summary, key string, raw []b
 	return rec, s.suppress(ctx, &rec)
 }
 
-// suppress puts a bounced address on the suppression list: at once for a
-// permanent failure, at the TempBounceLimit-th temporary one in a campaign.
-// It runs before the bounce is recorded, and suppressing twice is harmless,
-// so a Sync that dies in between loses nothing.
+// suppress puts a bounced or complaining address on the suppression list
+// as the policy says (inbox.DecideSuppression, by the bounce's reason): at
+// once for the recipient's permanent reasons and complaints, after repeats
+// across campaigns for soft ones, never for ours. It runs before the bounce
+// is recorded, and suppressing twice is harmless, so a Sync that dies in
+// between loses nothing.
 func (s *syncer) suppress(ctx context.Context, rec *ledger.InboxMessage) error {
 	id := "<" + rec.MessageID + ">"
 	if rec.MessageID == "" {
 		id = "without Message-ID of " + rec.Date.UTC().Format(time.RFC3339)
 	}
-	var reason string
-	if rec.Permanent {
-		reason = fmt.Sprintf("bounce %s: %s", id, statusText(rec))
-	} else {
-		k := [2]string{rec.Campaign, rec.Address}
-		s.tempBounces[k]++
-		n, err := s.l.TempBounces(ctx, rec.Campaign, rec.Address)
-		if err != nil {
-			return err
-		}
-		n += s.tempBounces[k]
-		if n < s.opts.TempBounceLimit {
-			return nil
-		}
-		reason = fmt.Sprintf("%d temporary bounces in %s, the last %s: %s", n, rec.Campaign, id, statusText(rec))
+	before, isNew, err := s.repeats(ctx, rec)
+	if err != nil {
+		return err
 	}
+	d := inbox.DecideSuppression(inbox.Reason(rec.Reason), rec.Permanent || rec.Kind == ledger.InboxComplaint, before, isNew, statusText(rec))
+	if !d.Suppress {
+		return nil
+	}
+	what := "bounce"
+	if rec.Kind == ledger.InboxComplaint {
+		what = "complaint"
+	}
+	reason := fmt.Sprintf("%s %s: %s", what, id, d.Why)
 	already, err := s.l.IsSuppressed(ctx, rec.Address)
 	if err != nil || already {
 		return err
 	}
-	if err := s.l.Suppress(ctx, rec.Address, reason, "bounce"); err != nil {
+	if err := s.l.Suppress(ctx, rec.Address, reason, what); err != nil {
 		return err
 	}
 	rec.Suppressed = true
-	s.res.Suppressed = append(s.res.Suppressed, Suppression{Address: rec.Address, Reason: reason, Permanent: rec.Permanent})
+	s.res.Suppressed = append(s.res.Suppressed, Suppression{Address: rec.Address, Reason: reason, Permanent: d.Policy == inbox.SuppressNow})
 	return nil
 }
 
