@@ -165,7 +165,10 @@ func TestUsage(t *testing.T) {
 func TestCheckShipped(t *testing.T) {
 	chdirRoot(t)
 	code, stdout, stderr := runCLI(t, "check")
-	if code != 0 || stdout != "" || stderr != "check: no problems\n" {
-		t.Errorf("check = %d, %q, %q; want 0 and no problems", code, stdout, stderr)
+	// The shipped Katuma sends without DKIM (no key in the repository):
+	// check says so, and it is no problem.
+	want := "config/instances.toml:8: instances.katuma: warning: sends bulk mail without [instances.katuma.dkim]"
+	if code != 0 || !strings.HasPrefix(stdout, want) || strings.Count(stdout, "\n") != 1 || stderr != "check: no problems\n" {
+		t.Errorf("check = %d, %q, %q; want 0, the DKIM warning and no problems", code, stdout, stderr)
 	}
 }

@@ -88,6 +88,7 @@ func runCheck(w io.Writer, p *paths) int {
 			}
 		}
 		report(checkRecipients(in, prep))
+		report(checkSending(w, inst, in))
 	}
 	return count
 }

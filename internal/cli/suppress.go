@@ -43,12 +43,27 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	var reason string
+	var tokens []string
 	add := &cobra.Command{
-		Use:   "add ADDRESS... --reason TEXT",
-		Short: "Add addresses to the suppression list",
-		Args:  cobra.MinimumNArgs(1),
+		Use:   "add ADDRESS... --reason TEXT | add --token TOKEN...",
+		Short: "Add addresses to the suppression list (or the addresses of one-click unsubscribe tokens)",
+		Long: `add puts addresses on the suppression list. --token takes the token of a one-click
+unsubscribe URL (or the whole URL) instead of an address: the instance's unsubscribe key
+(unsubscribe_key_env or unsubscribe_key_file) turns it back into the address, and the
+reason says it came from the token.
+` + exitHelp,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(tokens) == 0 {
+				return usageError("suppress add: give an address or --token")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if reason == "" {
+			byToken, err := tokenAddresses(cmd, tokens)
+			if err != nil {
+				return err
+			}
+			if reason == "" && len(args) > 0 {
 				return usageError("suppress add: --reason is required")
 			}
 			for _, a := range args {
@@ -67,10 +82,21 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 				}
 				fmt.Fprintf(env.Stderr, "suppressed %s\n", a)
 			}
+			for _, t := range byToken {
+				why := t.reason
+				if reason != "" {
+					why = reason + " (" + why + ")"
+				}
+				if err := l.Suppress(cmd.Context(), t.address, why, "unsubscribe"); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stderr, "suppressed %s (%s)\n", t.address, t.reason)
+			}
 			return nil
 		},
 	}
 	add.Flags().StringVar(&reason, "reason", "", "why (kept with the address)")
+	add.Flags().StringArrayVar(&tokens, "token", nil, "a one-click unsubscribe token, or its URL (repeatable)")
 	remove := &cobra.Command{
 		Use:   "remove ADDRESS...",
 		Short: "Remove addresses from the suppression list",
