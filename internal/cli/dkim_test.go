@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"fmt"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/emersion/go-msgauth/dkim"
 
 	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/mailstack"
 	"github.com/openfoodfoundation/announce/internal/unsubscribe"
 )
 
@@ -119,5 +121,61 @@ func TestCheckBadDKIMKey(t *testing.T) {
 	code, stdout, _ := runCLI(t, "check")
 	if code != exitInput || !strings.Contains(stdout, "instances.katuma.dkim.key_file: instance katuma dkim: DKIM key /nonexistent/dkim.pem: no such file or directory") {
 		t.Errorf("check with a missing DKIM key: exit %d\n%s", code, stdout)
+	}
+}
+
+// Signed notices sent through the real Postfix arrive in Dovecot with a
+// signature the independent verifier accepts: the signed bytes are the dry
+// run's, and nothing on the way breaks them.
+func TestSendSignedThroughPostfix(t *testing.T) {
+	st := mailstack.Load(t)
+	dir := sandbox(t)
+	pw := filepath.Join(dir, "smtp-password")
+	writeFile(t, pw, st.SMTPPassword+"\n")
+	useSMTP(t, "katuma", fmt.Sprintf(`[instances.katuma.smtp]
+host = %q
+port = %d
+tls = "starttls"
+auth = "plain"
+username = %q
+password_file = %q
+ca_file = %q
+return_path = "bounces@katuma.test"
+`, st.SMTPHost, st.SMTPPort, st.SMTPUser, pw, st.CAFile))
+	txt := signKatuma(t)
+	var addrs, rows []string
+	for i, loc := range []string{"ca", "es"} {
+		a := st.UniqueAddress(t, "katuma.test")
+		addrs = append(addrs, a)
+		rows = append(rows, fmt.Sprintf("%s,Persona %d,%s,shopper", a, i, loc))
+	}
+	writeRecipients(t, "katuma", rows...)
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI(t, "--instance", "katuma", "--dry-run", "--notice", "announce", "--out", out); code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, stderr)
+	}
+	state := filepath.Join(dir, "ledger.db")
+	if code, stdout, stderr := runCLI(t, "--instance", "katuma", "--notice", "announce", "--state", state); code != 0 {
+		t.Fatalf("send: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for i, a := range addrs {
+		files, _ := filepath.Glob(filepath.Join(out, "katuma", "announce", fmt.Sprintf("%06d-*.eml", i+2)))
+		if len(files) != 1 {
+			t.Fatalf("dry run wrote %v for row %d", files, i+2)
+		}
+		want, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := st.WaitForMessage(t, a, func(raw []byte) bool { return bytes.Contains(raw, []byte("announce.katuma.")) })
+		if !bytes.HasSuffix(got, want) || !bytes.HasPrefix(want, []byte("DKIM-Signature: ")) {
+			t.Errorf("%s: the delivered message does not end with the dry run's signed bytes", a)
+		}
+		vs, err := dkim.VerifyWithOptions(bytes.NewReader(got), &dkim.VerifyOptions{
+			LookupTXT: func(string) ([]string, error) { return []string{txt}, nil },
+		})
+		if err != nil || len(vs) != 1 || vs[0].Err != nil {
+			t.Errorf("%s: delivered signature: %+v, %v; want one that verifies", a, vs, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package mailbox_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/openfoodfoundation/announce/internal/mailbox"
@@ -42,5 +43,31 @@ func TestSyncRepeatsAcrossCampaigns(t *testing.T) {
 	}
 	if ok, _ := l.IsSuppressed(t.Context(), eva); ok {
 		t.Errorf("%s suppressed for our DMARC failure", eva)
+	}
+}
+
+// Mail to the unsubscribe address, or with the subject "unsubscribe",
+// suppresses its sender; other mail from people does not.
+func TestSyncUnsubscribeRequests(t *testing.T) {
+	st := mailstack.Load(t)
+	box := mailboxtest.New(t, st, "Unsubscribe")
+	l := openLedger(t)
+	mail := func(from, to, subject string) []byte {
+		return []byte("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nDate: Thu, 2 May 2019 10:00:00 +0200\r\n" +
+			"Message-ID: <" + strings.NewReplacer("@", ".", " ", "").Replace(from+subject) + "@mail.example.test>\r\n\r\nThis message was sent by the unsubscribe link.\r\n")
+	}
+	box.Append(t,
+		mail("Gil <gil@example.test>", "baixa@katuma.test", "Unsubscribe"),
+		mail("hana@example.test", "info@katuma.test", "unsubscribe"),
+		mail("Ivet <ivet@example.test>", "info@katuma.test", "Com em dono de baixa?"),
+	)
+	res := sync(t, box, l, mailbox.Options{Unsubscribe: "baixa@katuma.test"})
+	for _, tc := range []struct {
+		addr string
+		want bool
+	}{{"gil@example.test", true}, {"hana@example.test", true}, {"ivet@example.test", false}} {
+		if ok, _ := l.IsSuppressed(t.Context(), tc.addr); ok != tc.want {
+			t.Errorf("IsSuppressed(%s) = %v, want %v (suppressed %+v)", tc.addr, ok, tc.want, res.Suppressed)
+		}
 	}
 }
