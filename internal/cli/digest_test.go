@@ -170,7 +170,8 @@ func TestDigestMarkAndMail(t *testing.T) {
 		st.SMTPHost, st.SMTPPort, st.SMTPUser, pw, st.CAFile))
 	state := filepath.Join(dir, "ledger.db")
 	seedLedger(t, state)
-	box.Append(t, mailboxtest.Reply("mark", mailboxtest.Seeds[0].MessageID()), mailboxtest.Unrelated(1))
+	box.Append(t, mailboxtest.Reply("mark", mailboxtest.Seeds[0].MessageID()), mailboxtest.Unrelated(1),
+		mailboxtest.DMARCBounce(mailboxtest.Seeds[4].Address, mailboxtest.Seeds[4].MessageID(), "mail"))
 	team := st.UniqueAddress(t, "katuma.test")
 
 	code, out, stderr := digestCLI(t, state, "--instance", "katuma", "--mark", "--mail-to", team)
@@ -181,8 +182,9 @@ func TestDigestMarkAndMail(t *testing.T) {
 	if !strings.Contains(snap.Flags[1], "$AnnounceSeen") || strings.Contains(snap.Flags[2], "$AnnounceSeen") {
 		t.Errorf("flags after --mark = %v, want $AnnounceSeen on the reply (UID 1) only", snap.Flags)
 	}
-	raw := st.WaitForMessage(t, team, func(b []byte) bool { return bytes.Contains(b, []byte("Katuma support inbox")) })
-	for _, s := range []string{"multipart/alternative", "text/plain", "text/html", "Auto-Submitted: auto-generated", "Return-Path: <bounces@katuma.test>"} {
+	raw := st.WaitForMessage(t, team, func(b []byte) bool { return bytes.Contains(b, []byte("digest.katuma.")) })
+	for _, s := range []string{"multipart/alternative", "text/plain", "text/html", "Auto-Submitted: auto-generated", "Return-Path: <bounces@katuma.test>",
+		"Subject: PROBLEM OF OURS (mail refused for our reasons)"} {
 		if !bytes.Contains(raw, []byte(s)) {
 			t.Errorf("mailed digest lacks %q:\n%s", s, raw)
 		}
