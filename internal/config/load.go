@@ -64,7 +64,9 @@ func decodeStrict(path string, v any) (*problems, error) {
 			continue // its children are reported instead
 		}
 		switch last := k[len(k)-1]; last {
-		case "password", "api_key", "secret", "token", "key", "private_key", "unsubscribe_key":
+		case "key", "private_key":
+			ps.add(key, "secrets do not belong in the config file; name the file that holds it (key_file) instead")
+		case "password", "api_key", "secret", "token", "unsubscribe_key":
 			ps.add(key, "secrets do not belong in the config file; name an environment variable (%s_env) or a file (%s_file) instead", last, last)
 		default:
 			ps.add(key, "unknown key")
