@@ -47,8 +47,9 @@ ON CONFLICT (instance, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity
 
 // Inbox message kinds, as stored (the same words as inbox.Kind). The kind
 // is what a message is; Campaign and Notice, what it answers (empty for
-// none). InboxUnrelated is what ledgers before kind and tie were apart
-// hold for messages of ours that answered nothing; read it as InboxOther.
+// none). InboxUnrelated is what ledgers written before kind and tie were
+// apart hold for every message that answered no notice; it reads as
+// InboxOther, and nothing writes it any more.
 const (
 	InboxReply     = "reply"
 	InboxAutoReply = "auto-reply"

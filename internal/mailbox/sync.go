@@ -207,7 +207,7 @@ func (s *syncer) batch(ctx context.Context, uids []uint32) error {
 		if err != nil {
 			return err
 		}
-		if rec.Kind != ledger.InboxUnrelated {
+		if rec.Kind != ledger.InboxOther {
 			mark = append(mark, uid)
 		}
 		recs = append(recs, rec)
@@ -242,7 +242,7 @@ func messageKey(s *Summary) string {
 	return "sha256:" + hex.EncodeToString(h[:16])
 }
 
-// base is the record of a message as unrelated: key, place and date.
+// base is the record of a message as other mail: key, place and date.
 func (s *syncer) base(sum *Summary, key string) ledger.InboxMessage {
 	date := sum.Date
 	if date.IsZero() {
@@ -250,7 +250,7 @@ func (s *syncer) base(sum *Summary, key string) ledger.InboxMessage {
 	}
 	return ledger.InboxMessage{
 		Instance: s.opts.Instance, Key: key, Mailbox: s.box.Name, UIDValidity: s.box.UIDValidity, UID: sum.UID,
-		Kind: ledger.InboxUnrelated, Date: date, Answered: sum.Has(`\Answered`),
+		Kind: ledger.InboxOther, Date: date, Answered: sum.Has(`\Answered`),
 	}
 }
 
