@@ -94,8 +94,9 @@ func (c *Conn) UIDsAfter(ctx context.Context, after uint32) (UIDs, error) {
 }
 
 // headerFields are the header fields the first pass fetches: what the
-// classifier needs to tell, without the body, what a message is and that it answers no notice
-// (threading, the sender, automatic-sender marks, bounce signs).
+// classifier needs to tell, without the body, what a message is and that it
+// answers no notice (threading, the sender, automatic-sender marks, list
+// headers, bounce signs).
 var headerFields = []string{
 	"Message-ID", "In-Reply-To", "References", "Date", "From", "Sender", "Reply-To", "To", "Subject",
 	"Return-Path", "Content-Type", "MIME-Version", "Auto-Submitted", "X-Autoreply", "X-Autorespond",
