@@ -265,6 +265,9 @@ func answersSomething(msg *entity, auto []string) bool {
 
 // reasonSentence says in a few words what each reason means.
 func reasonSentence(r Reason, p Policy) string {
+	if r == ReasonComplaint {
+		return "the person does not want our mail"
+	}
 	switch p {
 	case SuppressNow:
 		return "the address cannot receive"

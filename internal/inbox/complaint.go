@@ -54,7 +54,8 @@ func findComplaint(msg *entity) *bounce {
 		}
 	}
 	if b.recipient == "" && b.returned != nil {
-		if to := decodeAddress(b.returned.get("To")); strings.Contains(to, "@") && !strings.Contains(b.returned.get("To"), ",") {
+		if to := decodeAddress(b.returned.get("To")); strings.Contains(to, "@") && !strings.Contains(b.returned.get("To"), ",") &&
+			!strings.Contains(strings.ToLower(to), "redacted") { // RFC 6590: providers blank out the local part
 			b.recipient = to
 			b.because("complainer from the To of the reported message")
 		}

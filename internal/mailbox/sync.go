@@ -301,6 +301,9 @@ func (s *syncer) classify(ctx context.Context, sum *Summary, key string, raw []b
 			rec.Campaign, rec.Notice = d.Campaign, d.Notice
 		}
 	}
+	if v.Kind == inbox.KindComplaint && rec.Campaign != "" && rec.Address == "" {
+		return rec, nil // a complaint about our notice with the address redacted (RFC 6590): counted, nobody to suppress
+	}
 	if rec.Campaign == "" || rec.Address == "" {
 		// Neither our Message-ID, nor our subject, nor our recipient: the
 		// bounce of somebody else's mail.
