@@ -179,3 +179,23 @@ return_path = "bounces@katuma.test"
 		}
 	}
 }
+
+// A missing unsubscribe key stops a send before anything is recorded.
+func TestSendWithoutUnsubscribeKey(t *testing.T) {
+	sandbox(t)
+	// Nothing listens there: the run must stop before it connects.
+	useSMTP(t, "katuma", "[instances.katuma.smtp]\nhost = \"127.0.0.1\"\nport = 1\ntls = \"none\"\nauth = \"none\"\n"+
+		"unsubscribe_url = \"https://katuma.test/unsubscribe\"\nunsubscribe_key_env = \"ANNOUNCE_TEST_NO_SUCH_KEY\"\n")
+	state := filepath.Join(t.TempDir(), "ledger.db")
+	code, stdout, stderr := runCLI(t, "--instance", "katuma", "--notice", "announce", "--yes", "--state", state)
+	if code == 0 || !strings.Contains(stderr, "instance katuma unsubscribe key: environment variable ANNOUNCE_TEST_NO_SUCH_KEY is not set") {
+		t.Fatalf("send without the key: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if l, err := ledger.Open(t.Context(), state); err == nil {
+		c, _ := l.Counts(t.Context(), ledger.Scope{})
+		l.Close()
+		if c.Total() != 0 {
+			t.Errorf("the ledger holds %+v after a refused send, want nothing", c)
+		}
+	}
+}

@@ -82,6 +82,9 @@ func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, si
 	if err != nil {
 		return fmt.Errorf("%s: from: %w", job.Instance.Key, err)
 	}
+	if err := CheckIdentity(job.Instance); err != nil {
+		return err
+	}
 	support := &mail.Address{Address: job.Instance.Support.Email}
 	cals := newCalendars(p, now)
 	return eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {

@@ -90,3 +90,15 @@ func unsubscribeURIs(in *config.Instance, recipientKey string) ([]string, error)
 	}
 	return uris, nil
 }
+
+// CheckIdentity loads what signing and unsubscribe tokens need for instance
+// in (the DKIM key, the unsubscribe key), so that a missing or bad one stops
+// a run before anything is recorded or sent, rather than at its first
+// message.
+func CheckIdentity(in *config.Instance) error {
+	if _, err := DKIMFor(in); err != nil {
+		return err
+	}
+	_, err := unsubscribeURIs(in, "check@example.test")
+	return err
+}
