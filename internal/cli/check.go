@@ -70,6 +70,9 @@ func runCheck(w io.Writer, p *paths) int {
 		report(errors.Join(planProblems(inst, sched, time.Now())...))
 	}
 	report(dispatch.Check(inst, sched, r))
+	for _, warn := range dispatch.SendingWarnings(inst, sched) {
+		fmt.Fprintln(w, warn)
+	}
 	return count
 }
 

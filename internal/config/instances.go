@@ -37,6 +37,8 @@ type Instance struct {
 	SMTP  *SMTP  `toml:"smtp"`
 	IMAP  *IMAP  `toml:"imap"`
 	Forum *Forum `toml:"forum"`
+	// DKIM, when set, signs every message (see dkim.go).
+	DKIM *DKIM `toml:"dkim"`
 }
 
 // DefaultLocale is the instance's first locale, used when a recipient gives
@@ -99,6 +101,10 @@ type SMTP struct {
 	// UnsubscribeURL and UnsubscribeMailto feed List-Unsubscribe.
 	UnsubscribeURL    string `toml:"unsubscribe_url"`
 	UnsubscribeMailto string `toml:"unsubscribe_mailto"`
+	// UnsubscribeKeyEnv or UnsubscribeKeyFile name the secret that makes
+	// each recipient's unsubscribe token (required with UnsubscribeURL).
+	UnsubscribeKeyEnv  string `toml:"unsubscribe_key_env"`
+	UnsubscribeKeyFile string `toml:"unsubscribe_key_file"`
 
 	// Connections is how many messages go out at once, each over its own
 	// reused connection (default 4).
