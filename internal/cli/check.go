@@ -78,6 +78,9 @@ func runCheck(ctx context.Context, env *Env, p *paths) (count int, fault bool) {
 		report(errors.Join(planProblemsWith(inst, sched, time.Now(), cycles)...))
 	}
 	report(dispatch.Check(inst, sched, r))
+	for _, warn := range dispatch.SendingWarnings(inst, sched) {
+		fmt.Fprintln(w, warn)
+	}
 	return count, fault
 }
 

@@ -70,7 +70,7 @@ variable or file the instances file names, never from the file itself.
 	f.BoolVar(&opts.forumOnly, "forum-only", false, "post only the forum copy, send no email")
 	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
-	cmd.AddCommand(newSuppressCmd(env, &opts.state))
+	cmd.AddCommand(newSuppressCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newStatusCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newPlanCmd(env, &opts.paths))

@@ -41,6 +41,8 @@ type Instance struct {
 	// RecipientsSource is what the file says under `recipients`: a CSV
 	// file, or the instance's database.
 	RecipientsSource RecipientsSource `toml:"recipients"`
+	// DKIM, when set, signs every message (see dkim.go).
+	DKIM *DKIM `toml:"dkim"`
 }
 
 // Database is the instance's OFN database, nil when its recipients are a file.
@@ -106,6 +108,10 @@ type SMTP struct {
 	// UnsubscribeURL and UnsubscribeMailto feed List-Unsubscribe.
 	UnsubscribeURL    string `toml:"unsubscribe_url"`
 	UnsubscribeMailto string `toml:"unsubscribe_mailto"`
+	// UnsubscribeKeyEnv or UnsubscribeKeyFile name the secret that makes
+	// each recipient's unsubscribe token (required with UnsubscribeURL).
+	UnsubscribeKeyEnv  string `toml:"unsubscribe_key_env"`
+	UnsubscribeKeyFile string `toml:"unsubscribe_key_file"`
 
 	// Connections is how many messages go out at once, each over its own
 	// reused connection (default 4).

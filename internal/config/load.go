@@ -65,7 +65,9 @@ func decodeStrict(path string, v any) (*problems, error) {
 			continue // its children are reported instead
 		}
 		switch last := k[len(k)-1]; last {
-		case "password", "api_key", "secret", "token":
+		case "key", "private_key":
+			ps.add(key, "secrets do not belong in the config file; name the file that holds it (key_file) instead")
+		case "password", "api_key", "secret", "token", "unsubscribe_key":
 			ps.add(key, "secrets do not belong in the config file; name an environment variable (%s_env) or a file (%s_file) instead", last, last)
 		default:
 			ps.add(key, "unknown key")
@@ -136,6 +138,10 @@ func (c *Instances) validate(ps *problems) {
 		if in.Forum != nil {
 			in.Forum.validate(ps, p+".forum")
 		}
+		if in.DKIM != nil {
+			in.DKIM.validate(ps, p+".dkim")
+		}
+		in.validateMailto(ps, p)
 		for i, b := range in.Blackouts {
 			b.validate(ps, fmt.Sprintf("%s.blackouts.%d", p, i))
 		}
@@ -208,6 +214,7 @@ func (s *SMTP) validate(ps *problems, p string) {
 	if s.UnsubscribeURL != "" {
 		checkURL(ps, p+".unsubscribe_url", s.UnsubscribeURL)
 	}
+	s.validateUnsubscribe(ps, p)
 	switch {
 	case s.Connections == 0:
 		s.Connections = 4

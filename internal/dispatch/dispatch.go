@@ -113,6 +113,9 @@ func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, si
 	if err != nil {
 		return fmt.Errorf("%s: from: %w", job.Instance.Key, err)
 	}
+	if err := CheckIdentity(job.Instance); err != nil {
+		return err
+	}
 	support := &mail.Address{Address: job.Instance.Support.Email}
 	cals := newCalendars(p, now)
 	return eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
@@ -155,16 +158,14 @@ func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now
 		ListID:      fmt.Sprintf("%s.%s.%s", job.Schedule.Campaign, in.Key, domain),
 		ListIDLabel: fmt.Sprintf("%q", in.Name+" maintenance notices"),
 	}
-	if s := in.SMTP; s != nil {
-		if s.UnsubscribeURL != "" {
-			e.Unsubscribe = append(e.Unsubscribe, s.UnsubscribeURL)
-		}
-		if s.UnsubscribeMailto != "" {
-			e.Unsubscribe = append(e.Unsubscribe, "mailto:"+s.UnsubscribeMailto)
-		}
+	var err error
+	if e.Unsubscribe, err = unsubscribeURIs(in, m.Recipient.Key()); err != nil {
+		return nil, err
+	}
+	if e.DKIM, err = DKIMFor(in); err != nil {
+		return nil, err
 	}
 	if cals != nil {
-		var err error
 		if e.Calendar, e.CalendarMethod, err = cals.forLocale(m.Locale); err != nil {
 			return nil, fmt.Errorf("calendar for %s %s: %w", in.Key, job.Key(), err)
 		}

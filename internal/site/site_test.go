@@ -231,7 +231,7 @@ func TestMaintenance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(f.Names(), " "); got != "en-BE.html fr-BE.html nl-BE.html" {
+	if got := strings.Join(f.Names(), " "); got != "de-DE.html en-BE.html fr-BE.html nl-BE.html" {
 		t.Errorf("files %s, want one per offered locale", got)
 	}
 	for name, want := range map[string]string{

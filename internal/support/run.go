@@ -147,10 +147,19 @@ func read(ctx context.Context, l *ledger.Ledger, in Inbox, opts Options, sel led
 	}
 	res, err := Sync(ctx, conn, l, SyncOptions{
 		Instance: in.Instance.Key, Mailbox: in.Instance.IMAP.Mailbox, Mark: mark, Batch: opts.Batch, Matcher: opts.Matcher,
-		Locale: RecipientLocale(in.Instance.Recipients), Log: opts.Log,
+		Locale: RecipientLocale(in.Instance.Recipients), Log: opts.Log, Unsubscribe: unsubscribeMailto(in.Instance),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return report(ctx, l, conn, res.Mailbox, in, opts.Campaign, sel)
+}
+
+// unsubscribeMailto is the address of the instance's List-Unsubscribe
+// mailto, if any: mail to it asks to unsubscribe.
+func unsubscribeMailto(in *config.Instance) string {
+	if in.SMTP == nil {
+		return ""
+	}
+	return in.SMTP.UnsubscribeMailto
 }
