@@ -26,11 +26,11 @@ func TestSiteCommand(t *testing.T) {
 		}
 		return nil
 	})
-	// 8 instances, 13 offered locales: 3 files per locale, 1 per instance, 3 for the fleet.
-	if len(files) != 13*3+8+3 {
-		t.Errorf("%d files, want %d: %v", len(files), 13*3+8+3, files)
+	// 13 instances, 32 offered locales: 3 files per locale, 1 per instance, 3 for the fleet.
+	if len(files) != 32*3+13+3 {
+		t.Errorf("%d files, want %d: %v", len(files), 32*3+13+3, files)
 	}
-	if !strings.Contains(stderr, "site: 50 files") {
+	if !strings.Contains(stderr, "site: 112 files") {
 		t.Errorf("stderr %q, want the count", stderr)
 	}
 
