@@ -1,9 +1,9 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -25,7 +25,10 @@ instance's recipients file. It exits 0 only when there is no problem.
 ` + exitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			n := runCheck(env.Stdout, p)
+			n, fault := runCheck(cmd.Context(), env, p)
+			if n > 0 && fault {
+				return fmt.Errorf("check found %d problem(s); a database could not be read", n) // exit 1
+			}
 			if n > 0 {
 				return badInput(fmt.Errorf("check found %d problem(s)", n))
 			}
@@ -35,13 +38,15 @@ instance's recipients file. It exits 0 only when there is no problem.
 	}
 }
 
-// runCheck prints every problem it finds and returns how many.
-func runCheck(w io.Writer, p *paths) int {
-	count := 0
+// runCheck prints every problem it finds and returns how many, and whether
+// one was a database that could not be read (a failure, not bad input).
+func runCheck(ctx context.Context, env *Env, p *paths) (count int, fault bool) {
+	w := env.Stdout
 	report := func(err error) {
 		for _, e := range flatten(err) {
 			fmt.Fprintln(w, e)
 			count++
+			fault = fault || databaseFault(e)
 		}
 	}
 	inst, err := config.LoadInstances(p.instances)
@@ -62,18 +67,24 @@ func runCheck(w io.Writer, p *paths) int {
 		report(r.Catalog().MissingMessages())
 	}
 	if inst == nil {
-		return count
+		return count, fault
 	}
+	report(useDatabases(ctx, env, inst, sched, inst.Keys()))
 	if sched != nil {
 		// The planner's errors (busy day, blackout, short notice, untested
-		// release); its warnings are for announce plan.
-		report(errors.Join(planProblems(inst, sched, time.Now())...))
+		// release, live order cycles); its warnings are for announce plan.
+		cycles, err := liveOrderCycles(ctx, env, inst, sched)
+		report(err)
+		report(errors.Join(planProblemsWith(inst, sched, time.Now(), cycles)...))
 	}
 	report(dispatch.Check(inst, sched, r))
 	for _, warn := range dispatch.CheckWarnings(inst) {
 		fmt.Fprintln(w, warn)
 	}
-	return count
+	for _, warn := range dispatch.SendingWarnings(inst, sched) {
+		fmt.Fprintln(w, warn)
+	}
+	return count, fault
 }
 
 // flatten lists the leaves of joined errors, one per problem.

@@ -20,6 +20,7 @@ func TestClassifyFiles(t *testing.T) {
 		filepath.Join(corpus, "reply-ca-gmail.eml"),
 		t.TempDir(), // a directory
 		filepath.Join(corpus, "unrelated-newsletter.eml"),
+		filepath.Join(corpus, "..", "bounces", "authfailure--microsoft-dmarc-5.7.26.eml"),
 	}
 	var out, errb bytes.Buffer
 	code, _, stderr := execCmd(t, newClassifyCmd(testCLIEnv(&out, &errb)), files...)
@@ -30,13 +31,14 @@ func TestClassifyFiles(t *testing.T) {
 		t.Errorf("stderr = %q, want both unreadable files named", stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("stdout has %d lines, want 3:\n%s", len(lines), out.String())
+	if len(lines) != 4 {
+		t.Fatalf("stdout has %d lines, want 4:\n%s", len(lines), out.String())
 	}
 	for i, want := range []struct{ file, kind, more string }{
 		{files[0], "bounce", `"recipient":"nuria@lacistella.example"`},
 		{files[2], "reply", `"text":"Hola`},
-		{files[4], "unrelated", `"reasons":[`},
+		{files[4], "other", `"reasons":[`},
+		{files[5], "bounce", `"reason":"authfailure","side":"sender","suppress":"never"`},
 	} {
 		var v struct{ File, Kind string }
 		if err := json.Unmarshal([]byte(lines[i]), &v); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/ofndb"
 	"github.com/openfoodfoundation/announce/internal/recipients"
 	"github.com/openfoodfoundation/announce/internal/render"
 )
@@ -95,7 +96,7 @@ func exitCode(err error) int {
 	)
 	switch {
 	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe),
-		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage):
+		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage), errors.Is(err, ofndb.ErrSchema):
 		return exitInput
 	default:
 		return exitFailure

@@ -36,8 +36,8 @@ func newDigestCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
 		Short: "Read each instance's support inbox and summarise the replies and bounces",
 		Long: `digest reads the support inbox of each instance with an [instances.X.imap] section
 (IMAP over TLS or STARTTLS, certificates verified) and reports, per instance: how many
-notices were sent, how many replies, auto-replies, hard and soft bounces and unrelated
-messages arrived, the addresses that bounces put on the suppression list, and each
+notices were sent, how many replies, auto-replies, hard and soft bounces, complaints and
+other messages arrived, the addresses that bounces put on the suppression list, and each
 person's reply (sender, locale, date in the instance's time zone, subject, the first
 lines they wrote without the quoted notice) with whether it was answered; unanswered
 replies first, oldest first.
@@ -46,8 +46,13 @@ The mailbox is only read (EXAMINE; nothing is moved, deleted or flagged) unless 
 which stores the keyword ` + support.MarkKeyword + ` on the replies, auto-replies and bounces it
 read. Each run reads only what arrived since the last one (the ledger, --state, keeps
 where each mailbox was read to) and reports only what no digest reported yet; --since
-reports everything dated in that period instead (e.g. 24h, 7d). A permanent bounce, or
-three temporary ones of an address in a campaign, suppresses the address.
+reports everything dated in that period instead (e.g. 24h, 7d). A bounce suppresses its
+address by its reason: at once for an unknown user or domain or a disabled mailbox, after
+3 bounces in 2 campaigns for a full mailbox and other soft reasons, never for a reason of
+ours (SPF, DKIM, DMARC, a block list, content judged spam), which the digest shows first
+as a problem of ours, with the server's reply. A spam complaint (ARF) and a mail to the
+unsubscribe_mailto suppress the sender. Mail from people that answers no notice is
+listed under "also in the inbox".
 
   announce digest --instance katuma
   announce digest --instance all --since 7d --format markdown

@@ -103,10 +103,15 @@ func testDigestSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 	if code != 0 {
 		t.Fatalf("digest: exit %d\n%s\n%s", code, out, stderr)
 	}
-	counts := fmt.Sprintf("sent %d · replies %d · auto-replies %d · hard bounces %d · soft bounces %d · unrelated %d",
-		want.Sent, want.Replies, want.AutoReplies, want.HardBounces, want.SoftBounces, want.Unrelated)
+	counts := fmt.Sprintf("sent %d · replies %d · auto-replies %d · hard bounces %d · soft bounces %d · complaints %d · also in the inbox %d · unrelated %d",
+		want.Sent, want.Replies, want.AutoReplies, want.HardBounces, want.SoftBounces, want.Complaints, want.Untied, want.Unrelated)
 	for _, s := range append([]string{
 		"Katuma (katuma), Support: new since the last digest", counts,
+		// Eva's DMARC rejection: loud, with the reply, and she stays.
+		"!!! PROBLEM OF OURS: 1 address(es) refused our mail",
+		"authfailure 5.7.26, last Tue 2019-04-30 09:00 CEST (eva@example.test):\n      550 5.7.26 Unauthenticated email from katuma.test",
+		fmt.Sprintf("Also in the inbox (%d), mail from people that answers no notice:", want.Untied),
+		"Proveidor 1 <factures@proveidor.test>  (unanswered)\n      Subject: Factura 1 de maig",
 		fmt.Sprintf("Suppressed (%d):", len(want.Suppressed)),
 		fmt.Sprintf("Replies (%d, %d unanswered)", want.Replies, want.Replies),
 		"Ana Puig <ana@example.test> [ca]  (unanswered)", "| " + want.ReplyText,
@@ -116,9 +121,9 @@ func testDigestSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 			t.Errorf("digest lacks %q:\n%s", s, out)
 		}
 	}
-	for _, s := range []string{want.QuotedText, "va escriure", "Butlletí", "Factura"} {
+	for _, s := range []string{want.QuotedText, "va escriure", "Butlletí", "eva@example.test: "} {
 		if strings.Contains(out, s) {
-			t.Errorf("digest shows %q (quoted notice or unrelated mail):\n%s", s, out)
+			t.Errorf("digest shows %q (quoted notice, a newsletter, or Eva suppressed):\n%s", s, out)
 		}
 	}
 	if diff := before.Diff(box.Snapshot(t)); diff != "" {
@@ -126,13 +131,13 @@ func testDigestSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 	}
 
 	code, out, stderr = digestCLI(t, state, "--instance", "katuma")
-	if code != 0 || !strings.Contains(out, "nothing new (5 sent in ofn-v2-2019)") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("nothing new (%d sent in ofn-v2-2019)", want.Sent)) {
 		t.Errorf("second digest: exit %d, want nothing new:\n%s\n%s", code, out, stderr)
 	}
 
 	box.Append(t, mailboxtest.Reply("one-more", mailboxtest.Seeds[0].MessageID()))
 	code, out, stderr = digestCLI(t, state, "--instance", "katuma", "--format", "json")
-	if code != 0 || !strings.Contains(out, `"counts":{"sent":5,"replies":1,"auto_replies":0,"hard_bounces":0,"soft_bounces":0,"unrelated":0}`) ||
+	if code != 0 || !strings.Contains(out, fmt.Sprintf(`"counts":{"sent":%d,"replies":1,"auto_replies":0,"hard_bounces":0,"soft_bounces":0,"complaints":0,"also_in_inbox":0,"unrelated":0}`, want.Sent)) ||
 		strings.Count(out, `"from":`) != 1 {
 		t.Errorf("digest after one more message: exit %d, want exactly that reply:\n%s\n%s", code, out, stderr)
 	}
@@ -141,8 +146,8 @@ func testDigestSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 	box.Recreate(t)
 	box.Append(t, append(msgs, mailboxtest.Reply("one-more", mailboxtest.Seeds[0].MessageID()), mailboxtest.Unrelated(9))...)
 	code, out, stderr = digestCLI(t, state, "--instance", "katuma")
-	if code != 0 || !strings.Contains(out, "sent 5 · replies 0 · auto-replies 0 · hard bounces 0 · soft bounces 0 · unrelated 1") {
-		t.Errorf("digest after the mailbox was recreated: exit %d, want only the new unrelated message:\n%s\n%s", code, out, stderr)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("sent %d · replies 0 · auto-replies 0 · hard bounces 0 · soft bounces 0 · complaints 0 · also in the inbox 1 · unrelated 0", want.Sent)) {
+		t.Errorf("digest after the mailbox was recreated: exit %d, want only the new invoice:\n%s\n%s", code, out, stderr)
 	}
 
 	// --since reports the period again, in HTML with every value escaped.
@@ -168,7 +173,8 @@ func TestDigestMarkAndMail(t *testing.T) {
 		st.SMTPHost, st.SMTPPort, st.SMTPUser, pw, st.CAFile))
 	state := filepath.Join(dir, "ledger.db")
 	seedLedger(t, state)
-	box.Append(t, mailboxtest.Reply("mark", mailboxtest.Seeds[0].MessageID()), mailboxtest.Unrelated(1))
+	box.Append(t, mailboxtest.Reply("mark", mailboxtest.Seeds[0].MessageID()), mailboxtest.Unrelated(1),
+		mailboxtest.DMARCBounce(mailboxtest.Seeds[4].Address, mailboxtest.Seeds[4].MessageID(), "mail"))
 	team := st.UniqueAddress(t, "katuma.test")
 
 	code, out, stderr := digestCLI(t, state, "--instance", "katuma", "--mark", "--mail-to", team)
@@ -179,8 +185,9 @@ func TestDigestMarkAndMail(t *testing.T) {
 	if !snap.Has(1, "$AnnounceSeen") || snap.Has(2, "$AnnounceSeen") {
 		t.Errorf("flags after --mark = %v, want $AnnounceSeen on the reply (UID 1) only", snap.Flags)
 	}
-	raw := st.WaitForMessage(t, team, func(b []byte) bool { return bytes.Contains(b, []byte("Katuma support inbox")) })
-	for _, s := range []string{"multipart/alternative", "text/plain", "text/html", "Auto-Submitted: auto-generated", "Return-Path: <bounces@katuma.test>"} {
+	raw := st.WaitForMessage(t, team, func(b []byte) bool { return bytes.Contains(b, []byte("digest.katuma.")) })
+	for _, s := range []string{"multipart/alternative", "text/plain", "text/html", "Auto-Submitted: auto-generated", "Return-Path: <bounces@katuma.test>",
+		"Subject: PROBLEM OF OURS (mail refused for our reasons)"} {
 		if !bytes.Contains(raw, []byte(s)) {
 			t.Errorf("mailed digest lacks %q:\n%s", s, raw)
 		}

@@ -70,6 +70,7 @@ func printJob(w io.Writer, np *dispatch.NoticePreview) error {
 	for _, rf := range regional {
 		fmt.Fprintf(w, "  %d %s read %s (%s)\n", c.Regional[rf], rf.Reader, rf.Edition, render.OtherRegion)
 	}
+	printSegments(w, np)
 	for _, bad := range c.Invalid {
 		fmt.Fprintf(w, "  skipped %s\n", bad)
 	}

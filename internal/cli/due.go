@@ -92,6 +92,9 @@ func newDueRunner(ctx context.Context, env *Env, opts *dueOptions) (*dueRunner, 
 	if err != nil {
 		return nil, err
 	}
+	if err := useDatabases(ctx, env, inst, sched, keys); err != nil {
+		return nil, err
+	}
 	// A dry run creates no ledger where there is none.
 	open := opts.state.openCtx
 	if opts.dryRun {

@@ -22,7 +22,7 @@ type planOptions struct {
 func newPlanCmd(env *Env, p *paths) *cobra.Command {
 	opts := &planOptions{paths: p}
 	cmd := &cobra.Command{
-		Use:   "plan [--format text|markdown|json|ics] [--operator-tz ZONE] [--now RFC3339]",
+		Use:   "plan [--format text|markdown|json|ics|html] [--operator-tz ZONE] [--now RFC3339]",
 		Short: "Show every window and notice in local time, UTC and the operator's time, and check each window",
 		Long: `plan prints a timeline of the schedule's windows — each notice's send moment, the start,
 the expected and the latest end — in the instance's local time, in UTC and in the time
@@ -32,6 +32,8 @@ and checks every window from its start to its latest end:
   busy-weekday      error    it falls on one of the instance's busy_weekdays
   blackout          error    it overlaps a blackout: dated (from, until), weekly (weekday,
                              at, the "before" margin) or one-off (date, at, before)
+  order-cycle       error    with the instance's database configured: one of its order
+                             cycles opens or closes during it or in the hour before it
   notice            error    the first email (announce, else reminder) goes out less than
                              min_notice_days (default 5) calendar days before the start
   test-ready        error    it starts before test_ready plus test_days working days
@@ -45,7 +47,8 @@ and checks every window from its start to its latest end:
 Each finding says why, and the plan suggests the nearest later start, in 30-minute steps
 within 60 days, for a window of the same length that breaks no rule (warnings included)
 and leaves the minimum notice from --now. --format ics writes every window as an
-RFC 5545 calendar instead (one event per window; findings go to stderr).
+RFC 5545 calendar instead (one event per window; findings go to stderr); --format html
+one page with the timeline picture (every window on one UTC axis) and the tables.
 
 Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 2 for bad usage or bad input (configuration).`,
@@ -58,17 +61,17 @@ Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), env, opts) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.format, "format", "text", "text, markdown, json or ics")
+	f.StringVar(&opts.format, "format", "text", "text, markdown, json, ics or html")
 	f.StringVar(&opts.operatorTZ, "operator-tz", "", "show the operator column in this zone, IANA or OFN's Rails name (default: each window's operator's zone)")
 	f.StringVar(&opts.now, "now", "", "plan as at this moment (RFC 3339): suggestions start after it and leave the minimum notice from it")
 	return cmd
 }
 
-func runPlan(_ context.Context, env *Env, opts *planOptions) error {
+func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
 	switch opts.format {
-	case "text", "markdown", "json", "ics":
+	case "text", "markdown", "json", "ics", "html":
 	default:
-		return usageError("--format %q: want text, markdown, json or ics", opts.format)
+		return usageError("--format %q: want text, markdown, json, ics or html", opts.format)
 	}
 	var zone *time.Location
 	if opts.operatorTZ != "" {
@@ -90,7 +93,11 @@ func runPlan(_ context.Context, env *Env, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone})
+	cycles, err := liveOrderCycles(ctx, env, inst, sched)
+	if err != nil {
+		return err
+	}
+	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone, OrderCycles: cycles})
 	switch opts.format {
 	case "text":
 		err = p.WriteText(env.Stdout)
@@ -98,6 +105,8 @@ func runPlan(_ context.Context, env *Env, opts *planOptions) error {
 		err = p.WriteMarkdown(env.Stdout)
 	case "json":
 		err = p.WriteJSON(env.Stdout)
+	case "html":
+		err = p.WriteHTML(env.Stdout)
 	case "ics":
 		err = ics.WriteRollout(env.Stdout, inst, sched, ics.RolloutOptions{Stamp: now})
 	}
@@ -121,5 +130,10 @@ func (e *planFailed) Unwrap() []error { return e.problems }
 // planProblems checks every window of the schedule as at now: one error per
 // broken rule of severity error (see plan.Plan.Problems).
 func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
-	return plan.Make(inst, sched, plan.Options{Now: now}).Problems()
+	return planProblemsWith(inst, sched, now, nil)
+}
+
+// planProblemsWith is planProblems with the instances' live order cycles.
+func planProblemsWith(inst *config.Instances, sched *config.Schedule, now time.Time, cycles map[string][]plan.OrderCycle) []error {
+	return plan.Make(inst, sched, plan.Options{Now: now, OrderCycles: cycles}).Problems()
 }

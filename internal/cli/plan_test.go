@@ -175,7 +175,7 @@ func TestPlanUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--format", "yaml"}, "announce: usage: --format \"yaml\": want text, markdown, json or ics\n"},
+		{[]string{"--format", "yaml"}, "announce: usage: --format \"yaml\": want text, markdown, json, ics or html\n"},
 		{[]string{"--operator-tz", "Europe/Madird"}, "announce: usage: --operator-tz: unknown time zone \"Europe/Madird\" (want an IANA name such as Europe/Madrid, or a Rails name such as Madrid)\n"},
 		{[]string{"--operator-tz", "Local"}, "announce: usage: --operator-tz: time zone \"Local\": give an IANA name such as Europe/Madrid\n"},
 		{[]string{"--now", "tomorrow"}, "announce: usage: --now \"tomorrow\": want RFC 3339, e.g. 2019-05-06T09:00:00+02:00\n"},

@@ -74,13 +74,15 @@ variable or file the instances file names, never from the file itself.
 	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
 	f.BoolVar(&opts.resendUncertain, "resend-uncertain", false, "also send, once more, the messages that may have been delivered (listed by announce status)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
-	cmd.AddCommand(newSuppressCmd(env, &opts.state))
+	cmd.AddCommand(newSuppressCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newStatusCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newPlanCmd(env, &opts.paths))
 	cmd.AddCommand(newDigestCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newRetryCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newClassifyCmd(env))
+	cmd.AddCommand(newSiteCmd(env, &opts.paths, &opts.state))
+	cmd.AddCommand(newMaintenanceCmd(env, &opts.paths, &opts.state))
 	return cmd
 }
 
@@ -113,6 +115,9 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := useDatabases(ctx, env, inst, sched, keys); err != nil {
+		return err
+	}
 	po := dispatch.PlanOptions{Instances: inst, Schedule: sched, Renderer: r, Keys: keys, Notices: notices, SkipInvalid: opts.skipInvalid,
 		Forum: dispatch.ForumMode{Skip: opts.noForum, Only: opts.forumOnly, Update: opts.update}}
 	if opts.dryRun {
@@ -128,9 +133,19 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		}
 		return dryRun(ctx, env, p, opts.out)
 	}
-	l, err := opts.state.openCtx(ctx)
+	l, err := opts.state.openExisting(ctx)
 	if err != nil {
 		return err
+	}
+	if l == nil {
+		// The first send: plan it before the ledger exists, so that bad
+		// input (a file, a database) leaves no ledger behind.
+		if _, err := dispatch.PlanNotices(ctx, nil, po); err != nil {
+			return err
+		}
+		if l, err = opts.state.openCtx(ctx); err != nil {
+			return err
+		}
 	}
 	defer l.Close()
 	p, err := dispatch.PlanNotices(ctx, l, po)

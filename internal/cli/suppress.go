@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 )
@@ -59,19 +60,40 @@ func (s *stateFlag) resolve() (string, error) {
 	return ledger.DefaultPath()
 }
 
-func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
+func newSuppressCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "suppress",
 		Short: "Manage addresses that are never sent to (hard bounces, opt-outs)",
 		Args:  cobra.NoArgs,
 	}
 	var reason string
+	var tokens []string
 	add := &cobra.Command{
-		Use:   "add ADDRESS... --reason TEXT",
-		Short: "Add addresses to the suppression list",
-		Args:  cobra.MinimumNArgs(1),
+		Use:   "add ADDRESS... --reason TEXT | add --token TOKEN...",
+		Short: "Add addresses to the suppression list (or the addresses of one-click unsubscribe tokens)",
+		Long: `add puts addresses on the suppression list. --token takes the token of a one-click
+unsubscribe URL (or the whole URL) instead of an address: the instance's unsubscribe key
+(unsubscribe_key_env or unsubscribe_key_file) turns it back into the address, and the
+reason says it came from the token.
+` + exitHelp,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(tokens) == 0 {
+				return usageError("suppress add: give an address or --token")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if reason == "" {
+			var byToken []dispatch.TokenAddress
+			if len(tokens) > 0 {
+				inst, err := config.LoadInstances(p.instances)
+				if err != nil {
+					return err
+				}
+				if byToken, err = dispatch.TokenAddresses(inst, tokens); err != nil {
+					return err
+				}
+			}
+			if reason == "" && len(args) > 0 {
 				return usageError("suppress add: --reason is required")
 			}
 			if err := dispatch.CheckAddresses(args); err != nil {
@@ -82,10 +104,16 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 				return err
 			}
 			defer l.Close()
-			return dispatch.Suppress(cmd.Context(), l, args, reason, func(a string) { fmt.Fprintf(env.Stderr, "suppressed %s\n", a) })
+			if err := dispatch.Suppress(cmd.Context(), l, args, reason, func(a string) { fmt.Fprintf(env.Stderr, "suppressed %s\n", a) }); err != nil {
+				return err
+			}
+			return dispatch.SuppressTokens(cmd.Context(), l, byToken, reason, func(t dispatch.TokenAddress) {
+				fmt.Fprintf(env.Stderr, "suppressed %s (%s)\n", t.Address, t.Why())
+			})
 		},
 	}
 	add.Flags().StringVar(&reason, "reason", "", "why (kept with the address)")
+	add.Flags().StringArrayVar(&tokens, "token", nil, "a one-click unsubscribe token, or its URL (repeatable)")
 	remove := &cobra.Command{
 		Use:   "remove ADDRESS...",
 		Short: "Remove addresses from the suppression list",

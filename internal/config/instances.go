@@ -18,7 +18,7 @@ type Instance struct {
 	TimeZone   Zone     `toml:"timezone"`
 	Locales    []string `toml:"locales"`
 	From       string   `toml:"from"`
-	Recipients string   `toml:"recipients"`
+	Recipients string   `toml:"-"` // the CSV file, or the name cli gives the database source
 	Support    Support  `toml:"support"`
 	// ShowUTC adds UTC times next to local ones, for instances whose users
 	// live in several zones (Canada, the US, Australia).
@@ -37,7 +37,16 @@ type Instance struct {
 	SMTP  *SMTP  `toml:"smtp"`
 	IMAP  *IMAP  `toml:"imap"`
 	Forum *Forum `toml:"forum"`
+
+	// RecipientsSource is what the file says under `recipients`: a CSV
+	// file, or the instance's database.
+	RecipientsSource RecipientsSource `toml:"recipients"`
+	// DKIM, when set, signs every message (see dkim.go).
+	DKIM *DKIM `toml:"dkim"`
 }
+
+// Database is the instance's OFN database, nil when its recipients are a file.
+func (i *Instance) Database() *Database { return i.RecipientsSource.Database }
 
 // DefaultLocale is the instance's first locale, used when a recipient gives
 // none or one the instance does not offer.
@@ -99,6 +108,10 @@ type SMTP struct {
 	// UnsubscribeURL and UnsubscribeMailto feed List-Unsubscribe.
 	UnsubscribeURL    string `toml:"unsubscribe_url"`
 	UnsubscribeMailto string `toml:"unsubscribe_mailto"`
+	// UnsubscribeKeyEnv or UnsubscribeKeyFile name the secret that makes
+	// each recipient's unsubscribe token (required with UnsubscribeURL).
+	UnsubscribeKeyEnv  string `toml:"unsubscribe_key_env"`
+	UnsubscribeKeyFile string `toml:"unsubscribe_key_file"`
 
 	// Connections is how many messages go out at once, each over its own
 	// reused connection (default 4).

@@ -66,7 +66,9 @@ func decodeStrict(path string, v any) (*problems, error) {
 			continue // its children are reported instead
 		}
 		switch last := k[len(k)-1]; last {
-		case "password", "api_key", "secret", "token":
+		case "key", "private_key":
+			ps.add(key, "secrets do not belong in the config file; name the file that holds it (key_file) instead")
+		case "password", "api_key", "secret", "token", "unsubscribe_key":
 			ps.add(key, "secrets do not belong in the config file; name an environment variable (%s_env) or a file (%s_file) instead", last, last)
 		default:
 			ps.add(key, "unknown key")
@@ -122,9 +124,11 @@ func (c *Instances) validate(ps *problems) {
 		} else if _, err := mail.ParseAddress(in.From); err != nil {
 			ps.add(p+".from", "bad address %q: %v", in.From, err)
 		}
-		if in.Recipients == "" {
-			ps.add(p, "missing required key %q (e.g. \"recipients/%s.csv\")", "recipients", key)
+		in.Recipients = in.RecipientsSource.File
+		if in.Recipients == "" && in.Database() == nil {
+			ps.add(p, "missing required key %q (e.g. \"recipients/%s.csv\", or an [instances.%s.recipients] table naming its database)", "recipients", key, key)
 		}
+		in.RecipientsSource.validate(ps, p+".recipients")
 		in.Support.validate(ps, p+".support")
 		if in.SMTP != nil {
 			in.SMTP.validate(ps, p+".smtp")
@@ -135,6 +139,10 @@ func (c *Instances) validate(ps *problems) {
 		if in.Forum != nil {
 			in.Forum.validate(ps, p+".forum")
 		}
+		if in.DKIM != nil {
+			in.DKIM.validate(ps, p+".dkim")
+		}
+		in.validateMailto(ps, p)
 		for i, b := range in.Blackouts {
 			b.validate(ps, fmt.Sprintf("%s.blackouts.%d", p, i))
 		}
@@ -207,6 +215,7 @@ func (s *SMTP) validate(ps *problems, p string) {
 	if s.UnsubscribeURL != "" {
 		checkURL(ps, p+".unsubscribe_url", s.UnsubscribeURL)
 	}
+	s.validateUnsubscribe(ps, p)
 	switch {
 	case s.Connections == 0:
 		s.Connections = 4

@@ -33,6 +33,50 @@ type Report struct {
 	// a bounce, so a report with one is never Empty.
 	Suspicious []Suppressed
 	Replies    []Reply // people's replies; Sort orders them
+	// Problems are bounces for reasons of ours (SPF, DKIM, DMARC, a block
+	// list, content judged spam…): the addresses are fine and stay, and
+	// every later message fails the same way until we fix it.
+	Problems []Problem
+	// AlsoInInbox is mail from people that answers no notice: the support
+	// inbox is where they wrote.
+	AlsoInInbox []Message
+}
+
+// Problem is one sender-side failure, with the reply that said so, and the
+// addresses it hit.
+type Problem struct {
+	Reason    string    `json:"reason"` // the bounce-reason taxonomy's: authfailure, blocked…
+	Status    string    `json:"status"`
+	Reply     string    `json:"reply"` // the server's words
+	Addresses []string  `json:"addresses"`
+	Last      time.Time `json:"last"`
+}
+
+// Message is a person's mail that answers no notice of ours.
+type Message struct {
+	From     string    `json:"from"`
+	Address  string    `json:"address"`
+	Date     time.Time `json:"date"`
+	Subject  string    `json:"subject"`
+	Answered bool      `json:"answered"`
+}
+
+// AddProblem adds one sender-side bounce, grouped with those of the same
+// reason, status and reply.
+func (r *Report) AddProblem(reason, status, reply, address string, date time.Time) {
+	for i := range r.Problems {
+		p := &r.Problems[i]
+		if p.Reason == reason && p.Status == status && p.Reply == reply {
+			if !slices.Contains(p.Addresses, address) {
+				p.Addresses = append(p.Addresses, address)
+			}
+			if date.After(p.Last) {
+				p.Last = date
+			}
+			return
+		}
+	}
+	r.Problems = append(r.Problems, Problem{Reason: reason, Status: status, Reply: reply, Addresses: []string{address}, Last: date})
 }
 
 // Counts are the messages of each kind in the period, and the deliveries
@@ -43,6 +87,8 @@ type Counts struct {
 	AutoReplies int `json:"auto_replies"`
 	HardBounces int `json:"hard_bounces"`
 	SoftBounces int `json:"soft_bounces"`
+	Complaints  int `json:"complaints"`
+	AlsoInInbox int `json:"also_in_inbox"` // people's mail answering no notice
 	Unrelated   int `json:"unrelated"`
 }
 
@@ -77,6 +123,19 @@ func (r *Report) Sort() {
 		return a.Date.Compare(b.Date)
 	})
 	slices.SortFunc(r.Suppressed, func(a, b Suppressed) int { return cmp.Compare(a.Address, b.Address) })
+	slices.SortStableFunc(r.AlsoInInbox, func(a, b Message) int {
+		if a.Answered != b.Answered {
+			if a.Answered {
+				return 1
+			}
+			return -1
+		}
+		return a.Date.Compare(b.Date)
+	})
+	for i := range r.Problems {
+		slices.Sort(r.Problems[i].Addresses)
+	}
+	slices.SortFunc(r.Problems, func(a, b Problem) int { return cmp.Compare(len(b.Addresses), len(a.Addresses)) })
 }
 
 // Unanswered counts the replies without \Answered.
@@ -93,7 +152,27 @@ func (r *Report) Unanswered() int {
 // Empty reports whether nothing arrived in the period.
 func (r *Report) Empty() bool {
 	c := r.Counts
-	return c.Replies+c.AutoReplies+c.HardBounces+c.SoftBounces+c.Unrelated == 0 && len(r.Suppressed) == 0
+	return c.Replies+c.AutoReplies+c.HardBounces+c.SoftBounces+c.Complaints+c.AlsoInInbox+c.Unrelated == 0 &&
+		len(r.Suppressed) == 0 && len(r.Problems) == 0 && len(r.AlsoInInbox) == 0
+}
+
+// problemHeading is the loud line above the problems of ours.
+func problemHeading(r *Report) string {
+	n := 0
+	for _, p := range r.Problems {
+		n += len(p.Addresses)
+	}
+	return fmt.Sprintf("PROBLEM OF OURS: %d address(es) refused our mail for a reason on our side; the addresses stay, "+
+		"and every later message will fail the same way until it is fixed", n)
+}
+
+// addressList names the first few addresses of a problem.
+func addressList(as []string) string {
+	const show = 3
+	if len(as) <= show {
+		return strings.Join(as, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(as[:show], ", "), len(as)-show)
 }
 
 func (r *Report) zone() *time.Location {

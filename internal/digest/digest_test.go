@@ -11,10 +11,10 @@ import (
 func sample() Report {
 	madrid, _ := time.LoadLocation("Europe/Madrid")
 	at := func(d, h int) time.Time { return time.Date(2019, 4, d, h, 0, 0, 0, time.UTC) }
-	return Report{
+	rep := Report{
 		Instance: "katuma", Name: "Katuma", Zone: madrid, Mailbox: "INBOX", Campaign: "ofn-v2-2019",
 		Generated: at(30, 12),
-		Counts:    Counts{Sent: 6, Replies: 3, AutoReplies: 1, HardBounces: 2, SoftBounces: 1, Unrelated: 7},
+		Counts:    Counts{Sent: 6, Replies: 3, AutoReplies: 1, HardBounces: 2, SoftBounces: 1, Complaints: 1, AlsoInInbox: 2, Unrelated: 7},
 		Suppressed: []Suppressed{
 			{Address: "zoe@example.test", Reason: "bounce <b2@mx.test>: 5.1.1 user unknown"},
 			{Address: "ana@example.test", Reason: "bounce <b1@mx.test>: 5.2.2 mailbox full"},
@@ -26,7 +26,18 @@ func sample() Report {
 				Subject: "Re: <script>alert(1)</script> *bold* \x1b[31mred",
 				Text:    "line <b>one</b> & [link](http://x)\n\n\n\n# heading\n" + strings.Repeat("long line\n", 20)},
 		},
+		AlsoInInbox: []Message{
+			{From: "Proveidor <factures@proveidor.test>", Date: at(30, 8), Subject: "Factura <b>de maig</b>", Answered: true},
+			{From: "Joan <joan@example.test>", Date: at(29, 8), Subject: "No puc entrar a la botiga"},
+		},
 	}
+	r := &rep
+	dmarc := "550 5.7.26 Unauthenticated email from katuma.test is not accepted due to domain's DMARC policy."
+	r.AddProblem("authfailure", "5.7.26", dmarc, "eva@example.test", at(30, 7))
+	r.AddProblem("authfailure", "5.7.26", dmarc, "fina@example.test", at(30, 8))
+	r.AddProblem("authfailure", "5.7.26", dmarc, "eva@example.test", at(30, 6))
+	r.AddProblem("blocked", "5.7.1", "554 5.7.1 Client host [192.0.2.10] blocked using zen.spamhaus.org <script>", "gil@example.test", at(29, 7))
+	return rep
 }
 
 func render(t *testing.T, f Format) string {
@@ -58,7 +69,10 @@ func TestText(t *testing.T) {
 	out := render(t, Text)
 	for _, want := range []string{
 		"Katuma (katuma), INBOX: new since the last digest",
-		"sent 6 · replies 3 · auto-replies 1 · hard bounces 2 · soft bounces 1 · unrelated 7",
+		"sent 6 · replies 3 · auto-replies 1 · hard bounces 2 · soft bounces 1 · complaints 1 · also in the inbox 2 · unrelated 7",
+		"!!! PROBLEM OF OURS: 3 address(es) refused our mail",
+		"    authfailure 5.7.26, last Tue 2019-04-30 10:00 CEST (eva@example.test, fina@example.test):\n      550 5.7.26 Unauthenticated email from katuma.test",
+		"Also in the inbox (2), mail from people that answers no notice:\n    Mon 2019-04-29 10:00 CEST  Joan <joan@example.test>  (unanswered)\n      Subject: No puc entrar a la botiga",
 		"ana@example.test: bounce <b1@mx.test>: 5.2.2 mailbox full",
 		"Replies (3, 2 unanswered)",
 		"Mon 2019-04-29 11:00 CEST  Mallory <m@example.test> [ca]  (unanswered)", // Madrid time
@@ -84,7 +98,8 @@ func TestHTMLEscapesEverything(t *testing.T) {
 			t.Errorf("HTML digest holds %q unescaped:\n%s", bad, out)
 		}
 	}
-	for _, want := range []string{"&lt;script&gt;", "line &lt;b&gt;one&lt;/b&gt; &amp; [link]", "<strong>unanswered</strong>", "Mon 2019-04-29 11:00 CEST"} {
+	for _, want := range []string{"&lt;script&gt;", "line &lt;b&gt;one&lt;/b&gt; &amp; [link]", "<strong>unanswered</strong>", "Mon 2019-04-29 11:00 CEST",
+		"PROBLEM OF OURS", "<strong>authfailure 5.7.26</strong>", "zen.spamhaus.org &lt;script&gt;", "Also in the inbox (2)", "Factura &lt;b&gt;de maig&lt;/b&gt;"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("HTML digest lacks %q:\n%s", want, out)
 		}
@@ -93,7 +108,8 @@ func TestHTMLEscapesEverything(t *testing.T) {
 
 func TestMarkdownEscapes(t *testing.T) {
 	out := render(t, Markdown)
-	for _, want := range []string{`Subject: Re: &lt;script&gt;alert(1)&lt;/script&gt; \*bold\*`, `> line &lt;b&gt;one&lt;/b&gt; &amp; \[link\](http://x)`, `> \# heading`, "| 6 | 3 | 1 | 2 | 1 | 7 |"} {
+	for _, want := range []string{`Subject: Re: &lt;script&gt;alert(1)&lt;/script&gt; \*bold\*`, `> line &lt;b&gt;one&lt;/b&gt; &amp; \[link\](http://x)`, `> \# heading`, "| 6 | 3 | 1 | 2 | 1 | 1 | 2 | 7 |", "### ⚠ PROBLEM OF OURS", "- **authfailure 5.7.26**", "### Also in the inbox (2)",
+		`Factura &lt;b&gt;de maig&lt;/b&gt;`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Markdown digest lacks %q:\n%s", want, out)
 		}
@@ -108,6 +124,10 @@ func TestJSON(t *testing.T) {
 	}
 	if got.Counts.HardBounces != 2 || got.Unanswered != 2 || len(got.Replies) != 3 || got.Replies[0].Locale != "ca" || len(got.Suppressed) != 2 {
 		t.Errorf("JSON digest = %+v", got)
+	}
+	if len(got.Problems) != 2 || len(got.Problems[0].Addresses) != 2 || got.Problems[0].Reason != "authfailure" || len(got.AlsoInInbox) != 2 ||
+		got.Counts.AlsoInInbox != 2 || got.Counts.Complaints != 1 {
+		t.Errorf("JSON digest problems %+v, also in the inbox %+v, counts %+v", got.Problems, got.AlsoInInbox, got.Counts)
 	}
 	if got.Replies[0].Date.Format("-07:00") != "+02:00" {
 		t.Errorf("reply date %v is not in the instance's zone", got.Replies[0].Date)

@@ -10,8 +10,9 @@ import (
 // htmlPage is the digest as an HTML document. html/template escapes every
 // value, so nothing a message holds can become markup.
 var htmlPage = template.Must(template.New("digest").Funcs(template.FuncMap{
-	"lines": func(s string) []string { return strings.Split(cleanText(excerpt(s)), "\n") },
-	"clean": clean,
+	"lines":     func(s string) []string { return strings.Split(cleanText(excerpt(s)), "\n") },
+	"clean":     clean,
+	"addresses": func(as []string) string { return clean(addressList(as)) },
 }).Parse(`<!DOCTYPE html>
 <html>
 <head>
@@ -26,9 +27,20 @@ var htmlPage = template.Must(template.New("digest").Funcs(template.FuncMap{
 <p>Nothing new ({{.Counts.Sent}} sent in {{.Campaign}}).</p>
 {{- else}}
 <table style="border-collapse: collapse">
-<tr><th>sent</th><th>replies</th><th>auto-replies</th><th>hard bounces</th><th>soft bounces</th><th>unrelated</th></tr>
-<tr style="text-align: right"><td>{{.Counts.Sent}}</td><td>{{.Counts.Replies}}</td><td>{{.Counts.AutoReplies}}</td><td>{{.Counts.HardBounces}}</td><td>{{.Counts.SoftBounces}}</td><td>{{.Counts.Unrelated}}</td></tr>
+<tr><th>sent</th><th>replies</th><th>auto-replies</th><th>hard bounces</th><th>soft bounces</th><th>complaints</th><th>also in the inbox</th><th>unrelated</th></tr>
+<tr style="text-align: right"><td>{{.Counts.Sent}}</td><td>{{.Counts.Replies}}</td><td>{{.Counts.AutoReplies}}</td><td>{{.Counts.HardBounces}}</td><td>{{.Counts.SoftBounces}}</td><td>{{.Counts.Complaints}}</td><td>{{.Counts.AlsoInInbox}}</td><td>{{.Counts.Unrelated}}</td></tr>
 </table>
+{{- if .Problems}}
+{{- $r := .}}
+<div style="border: 2px solid #c00; padding: 0 1em; margin: 1em 0">
+<h3 style="color: #c00">{{.ProblemHeading}}</h3>
+<ul>
+{{- range .Problems}}
+<li><strong>{{clean .Reason}} {{clean .Status}}</strong>, last {{$r.Date .Last}} ({{addresses .Addresses}}):<br><code>{{clean .Reply}}</code></li>
+{{- end}}
+</ul>
+</div>
+{{- end}}
 {{- if .Suppressed}}
 <h3>Suppressed ({{len .Suppressed}})</h3>
 <ul>
@@ -58,6 +70,16 @@ Subject: {{clean .Subject}}</p>
 </div>
 {{- end}}
 {{- end}}
+{{- if .AlsoInInbox}}
+{{- $r := .}}
+<h3>Also in the inbox ({{len .AlsoInInbox}})</h3>
+<p>Mail from people that answers no notice.</p>
+<ul>
+{{- range .AlsoInInbox}}
+<li><strong>{{clean .From}}</strong> · {{$r.Date .Date}} · {{if .Answered}}answered{{else}}<strong>unanswered</strong>{{end}}: {{clean .Subject}}</li>
+{{- end}}
+</ul>
+{{- end}}
 {{- end}}
 {{- end}}
 </body>
@@ -67,7 +89,7 @@ Subject: {{clean .Subject}}</p>
 // htmlReport gives the template the Report's methods by names it can call.
 type htmlReport struct {
 	*Report
-	Title, Period string
+	Title, Period, ProblemHeading string
 }
 
 // Date is a time in the instance's zone.
@@ -76,7 +98,7 @@ func (h htmlReport) Date(t time.Time) string { return h.Report.date(t) }
 func writeHTML(w io.Writer, reports []Report) error {
 	data := make([]htmlReport, len(reports))
 	for i := range reports {
-		data[i] = htmlReport{Report: &reports[i], Title: reports[i].title(), Period: reports[i].period()}
+		data[i] = htmlReport{Report: &reports[i], Title: reports[i].title(), Period: reports[i].period(), ProblemHeading: problemHeading(&reports[i])}
 	}
 	return htmlPage.Execute(w, data)
 }

@@ -19,6 +19,9 @@ type jsonReport struct {
 	Suppressed []Suppressed `json:"suppressed"`
 	Suspicious []Suppressed `json:"suspicious,omitempty"`
 	Replies    []Reply      `json:"replies"`
+	// Problems are sender-side failures: ours to fix.
+	Problems    []Problem `json:"problems"`
+	AlsoInInbox []Message `json:"also_in_inbox"`
 }
 
 func writeJSON(w io.Writer, reports []Report) error {
@@ -32,6 +35,15 @@ func writeJSON(w io.Writer, reports []Report) error {
 		}
 		if j.Suppressed == nil {
 			j.Suppressed = []Suppressed{}
+		}
+		j.Problems, j.AlsoInInbox = []Problem{}, make([]Message, len(r.AlsoInInbox))
+		for _, p := range r.Problems {
+			p.Last = p.Last.In(r.zone())
+			j.Problems = append(j.Problems, p)
+		}
+		for i, m := range r.AlsoInInbox {
+			m.Date = m.Date.In(r.zone())
+			j.AlsoInInbox[i] = m
 		}
 		for i, p := range r.Replies {
 			p.Date = p.Date.In(r.zone())

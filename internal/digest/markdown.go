@@ -28,9 +28,17 @@ func writeMarkdown(w io.Writer, reports []Report) error {
 			continue
 		}
 		c := r.Counts
-		fmt.Fprintf(b, "| sent | replies | auto-replies | hard bounces | soft bounces | unrelated |\n")
-		fmt.Fprintf(b, "|---:|---:|---:|---:|---:|---:|\n")
-		fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d |\n", c.Sent, c.Replies, c.AutoReplies, c.HardBounces, c.SoftBounces, c.Unrelated)
+		fmt.Fprintf(b, "| sent | replies | auto-replies | hard bounces | soft bounces | complaints | also in the inbox | unrelated |\n")
+		fmt.Fprintf(b, "|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", c.Sent, c.Replies, c.AutoReplies, c.HardBounces, c.SoftBounces,
+			c.Complaints, c.AlsoInInbox, c.Unrelated)
+		if len(r.Problems) > 0 {
+			fmt.Fprintf(b, "\n### ⚠ %s\n\n", md(problemHeading(&r)))
+			for _, p := range r.Problems {
+				fmt.Fprintf(b, "- **%s %s**, last %s (%s): `%s`\n", md(p.Reason), md(p.Status), r.date(p.Last), md(addressList(p.Addresses)),
+					strings.ReplaceAll(clean(p.Reply), "`", "'"))
+			}
+		}
 		if len(r.Suppressed) > 0 {
 			fmt.Fprintf(b, "\n### Suppressed (%d)\n\n", len(r.Suppressed))
 			for _, s := range r.Suppressed {
@@ -55,6 +63,12 @@ func writeMarkdown(w io.Writer, reports []Report) error {
 				for _, l := range strings.Split(cleanText(excerpt(p.Text)), "\n") {
 					fmt.Fprintf(b, "> %s\n", mdEscaper.Replace(l))
 				}
+			}
+		}
+		if len(r.AlsoInInbox) > 0 {
+			fmt.Fprintf(b, "\n### Also in the inbox (%d)\n\nMail from people that answers no notice.\n\n", len(r.AlsoInInbox))
+			for _, m := range r.AlsoInInbox {
+				fmt.Fprintf(b, "- **%s** · %s · %s: %s\n", md(m.From), r.date(m.Date), answeredWord(m.Answered), md(m.Subject))
 			}
 		}
 	}

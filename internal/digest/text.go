@@ -8,12 +8,14 @@ import (
 )
 
 func countsLine(c Counts) string {
-	return fmt.Sprintf("sent %d · replies %d · auto-replies %d · hard bounces %d · soft bounces %d · unrelated %d",
-		c.Sent, c.Replies, c.AutoReplies, c.HardBounces, c.SoftBounces, c.Unrelated)
+	return fmt.Sprintf("sent %d · replies %d · auto-replies %d · hard bounces %d · soft bounces %d · complaints %d · also in the inbox %d · unrelated %d",
+		c.Sent, c.Replies, c.AutoReplies, c.HardBounces, c.SoftBounces, c.Complaints, c.AlsoInInbox, c.Unrelated)
 }
 
-func answered(p Reply) string {
-	if p.Answered {
+func answered(p Reply) string { return answeredWord(p.Answered) }
+
+func answeredWord(a bool) string {
+	if a {
 		return "answered"
 	}
 	return "unanswered"
@@ -31,6 +33,13 @@ func writeText(w io.Writer, reports []Report) error {
 			continue
 		}
 		fmt.Fprintf(b, "  %s\n", countsLine(r.Counts))
+		if len(r.Problems) > 0 {
+			fmt.Fprintf(b, "\n  !!! %s:\n", problemHeading(&r))
+			for _, p := range r.Problems {
+				fmt.Fprintf(b, "    %s %s, last %s (%s):\n      %s\n", clean(p.Reason), clean(p.Status), r.date(p.Last),
+					clean(addressList(p.Addresses)), clean(p.Reply))
+			}
+		}
 		if len(r.Suppressed) > 0 {
 			fmt.Fprintf(b, "\n  Suppressed (%d):\n", len(r.Suppressed))
 			for _, s := range r.Suppressed {
@@ -55,6 +64,12 @@ func writeText(w io.Writer, reports []Report) error {
 				for _, l := range strings.Split(cleanText(excerpt(p.Text)), "\n") {
 					fmt.Fprintf(b, "    | %s\n", l)
 				}
+			}
+		}
+		if len(r.AlsoInInbox) > 0 {
+			fmt.Fprintf(b, "\n  Also in the inbox (%d), mail from people that answers no notice:\n", len(r.AlsoInInbox))
+			for _, m := range r.AlsoInInbox {
+				fmt.Fprintf(b, "    %s  %s  (%s)\n      Subject: %s\n", r.date(m.Date), clean(m.From), answeredWord(m.Answered), clean(m.Subject))
 			}
 		}
 	}

@@ -13,10 +13,11 @@ import (
 
 // Check renders every notice of every instance with a window — for a reader
 // with a name and one without, in every locale, and its forum post — and
-// reads every instance's recipients file; it returns every problem joined.
+// reads every instance's recipients file and loads its DKIM key; it returns
+// every problem joined.
 // A reschedule or cancel is checked as if readers had been told of a window
 // a week earlier. sched or r may be nil (they failed to load): then only the
-// recipients files are read.
+// recipients files are read and the DKIM keys loaded.
 func Check(inst *config.Instances, sched *config.Schedule, r *render.Renderer) error {
 	var errs []error
 	for _, key := range inst.Keys() {
@@ -45,7 +46,11 @@ func Check(inst *config.Instances, sched *config.Schedule, r *render.Renderer) e
 				}
 			}
 		}
-		errs = append(errs, checkRecipients(in, prep))
+		if in.Recipients != "" { // "": its database could not be opened (reported)
+			errs = append(errs, checkRecipients(in, prep))
+		}
+		_, err := checkSending(inst, in) // its warnings: SendingWarnings
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -56,6 +56,9 @@ type Census struct {
 	// Regional counts the OtherRegion fallbacks by the reader's locale (as
 	// the file writes it) and the edition they read.
 	Regional map[RegionalFallback]int
+
+	// PerRole counts role (a database's segment) → edition locale.
+	PerRole map[string]map[string]int
 }
 
 // RegionalFallback is a reader's locale and the edition of another region
@@ -66,7 +69,7 @@ type RegionalFallback struct{ Reader, Edition string }
 // locale and collects every bad row, so a bad file fails before anything is
 // rendered, with every bad row listed, not just the first.
 func TakeCensus(p *render.Prepared, path string) (*Census, error) {
-	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}, Regional: map[RegionalFallback]int{}}
+	c := &Census{PerLocale: map[string]int{}, Fallback: map[render.Fallback]int{}, Regional: map[RegionalFallback]int{}, PerRole: map[string]map[string]int{}}
 	err := eachRecipient(path, func(r recipients.Recipient, bad *recipients.RowError) error {
 		if bad != nil {
 			c.Invalid = append(c.Invalid, bad)
@@ -75,6 +78,10 @@ func TakeCensus(p *render.Prepared, path string) (*Census, error) {
 		ed, fb := p.EditionFor(r.Locale)
 		c.Total++
 		c.PerLocale[ed.Locale()]++
+		if c.PerRole[r.Role] == nil {
+			c.PerRole[r.Role] = map[string]int{}
+		}
+		c.PerRole[r.Role][ed.Locale()]++
 		if fb != render.OwnLocale {
 			c.Fallback[fb]++
 		}
@@ -106,6 +113,9 @@ func Run(ctx context.Context, p *render.Prepared, path string, now time.Time, si
 	from, err := mail.ParseAddress(job.Instance.From)
 	if err != nil {
 		return fmt.Errorf("%s: from: %w", job.Instance.Key, err)
+	}
+	if err := CheckIdentity(job.Instance); err != nil {
+		return err
 	}
 	support := &mail.Address{Address: job.Instance.Support.Email}
 	cals := newCalendars(p, now)
@@ -149,16 +159,14 @@ func Compose(job render.Job, m *render.Message, from, replyTo *mail.Address, now
 		ListID:      fmt.Sprintf("%s.%s.%s", job.Schedule.Campaign, in.Key, domain),
 		ListIDLabel: fmt.Sprintf("%q", in.Name+" maintenance notices"),
 	}
-	if s := in.SMTP; s != nil {
-		if s.UnsubscribeURL != "" {
-			e.Unsubscribe = append(e.Unsubscribe, s.UnsubscribeURL)
-		}
-		if s.UnsubscribeMailto != "" {
-			e.Unsubscribe = append(e.Unsubscribe, "mailto:"+s.UnsubscribeMailto)
-		}
+	var err error
+	if e.Unsubscribe, err = unsubscribeURIs(in, m.Recipient.Key()); err != nil {
+		return nil, err
+	}
+	if e.DKIM, err = DKIMFor(in); err != nil {
+		return nil, err
 	}
 	if cals != nil {
-		var err error
 		if e.Calendar, e.CalendarMethod, err = cals.forLocale(m.Locale); err != nil {
 			return nil, fmt.Errorf("calendar for %s %s: %w", in.Key, job.Key(), err)
 		}

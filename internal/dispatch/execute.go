@@ -87,8 +87,9 @@ func (ForumPosted) event()  {}
 var ErrUndelivered = errors.New("some messages were not delivered (listed above with the server's reply)")
 
 // Execute carries out the plan: it refuses a notice whose list has no valid
-// recipient (ErrNoRecipients) and makes every client first (a missing
-// secret stops the run before anything is sent), takes the run lock, asks
+// recipient (ErrNoRecipients), loads every DKIM and unsubscribe key and
+// makes every client first (a missing secret stops the run before anything
+// is sent), takes the run lock, asks
 // Confirm, then sends each notice's emails and posts its forum copy. Email
 // and forum are independent: one failing neither blocks nor undoes the other;
 // both are in the error. A notice all of whose recipients were dealt with is
@@ -113,6 +114,9 @@ func (p *Plan) Execute(ctx context.Context, o ExecOptions) error {
 	for _, np := range p.Notices {
 		in := np.Job().Instance
 		if np.Email {
+			if err := CheckIdentity(in); err != nil {
+				return err // a DKIM or unsubscribe key missing: before any notice is sent
+			}
 			if _, err := clients.mailer(in); err != nil {
 				return err
 			}

@@ -133,6 +133,9 @@ func Send(ctx context.Context, p *render.Prepared, path string, o SendOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("%s: from: %w", job.Instance.Key, err)
 	}
+	if err := CheckIdentity(job.Instance); err != nil {
+		return nil, err
+	}
 	if o.EnvelopeFrom == "" {
 		o.EnvelopeFrom = from.Address
 	}

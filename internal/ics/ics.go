@@ -61,6 +61,14 @@ func UID(campaign, instance string) string {
 	return uuid.NewSHA1(uidSpace, []byte(campaign+"\x00"+instance)).String()
 }
 
+// PlanUID is the UID of a window in the rollout calendar (WriteRollout),
+// never the notices' UID: a coordinator who imports the plan into the same
+// calendar as a notice they received would otherwise see one event replace
+// the other, and the plan's SEQUENCE (always its own) fight the notices'.
+func PlanUID(campaign, instance string) string {
+	return uuid.NewSHA1(uidSpace, []byte("plan\x00"+campaign+"\x00"+instance)).String()
+}
+
 // RolloutOptions change the rollout calendar.
 type RolloutOptions struct {
 	// Stamp is every event's DTSTAMP: when the calendar was made. Required.
@@ -91,7 +99,7 @@ func WriteRollout(w io.Writer, inst *config.Instances, sched *config.Schedule, o
 		if opts.Sequence != nil {
 			seq = opts.Sequence(key)
 		}
-		evs = append(evs, event{in: inst.Instances[key], win: win, sched: sched, stamp: opts.Stamp, seq: seq, cancelled: win.Cancelled})
+		evs = append(evs, event{uid: PlanUID(sched.Campaign, key), in: inst.Instances[key], win: win, sched: sched, stamp: opts.Stamp, seq: seq, cancelled: win.Cancelled})
 	}
 	return write(w, cal, evs)
 }
@@ -110,6 +118,12 @@ type WindowOptions struct {
 	Summary, Description string
 	// Attendees are addresses; REQUEST needs at least one (RFC 5546 3.2.2).
 	Attendees []string
+	// Name and Refresh are for a calendar people subscribe to (the status
+	// site's): its name (RFC 7986 NAME, and X-WR-CALNAME for clients that
+	// read only that) and how often to fetch it again (REFRESH-INTERVAL,
+	// X-PUBLISHED-TTL). Zero: not written, as in a notice's calendar.
+	Name    string
+	Refresh time.Duration
 }
 
 // Window returns one window's calendar (METHOD, one VEVENT, its VTIMEZONE),
@@ -130,6 +144,18 @@ func Window(in *config.Instance, win *config.Window, sched *config.Schedule, opt
 	}
 	cal := newCalendar()
 	cal.SetMethod(ical.Method(opts.Method))
+	if opts.Name != "" {
+		cal.SetName(clean(opts.Name))
+		cal.SetXWRCalName(clean(opts.Name))
+	}
+	if r := opts.Refresh; r > 0 {
+		d := fmt.Sprintf("PT%dM", int(r/time.Minute))
+		if r%time.Hour == 0 {
+			d = fmt.Sprintf("PT%dH", int(r/time.Hour))
+		}
+		cal.SetRefreshInterval(d) // the library adds VALUE=DURATION
+		cal.SetXPublishedTTL(d)
+	}
 	ev := event{in: in, win: win, sched: sched, stamp: opts.Stamp, seq: opts.Sequence,
 		cancelled: opts.Method == Cancel || win.Cancelled,
 		summary:   opts.Summary, description: opts.Description, attendees: opts.Attendees}
@@ -149,6 +175,7 @@ func newCalendar() *ical.Calendar {
 
 // event is what one VEVENT is made of.
 type event struct {
+	uid                  string // default: UID(campaign, instance)
 	in                   *config.Instance
 	win                  *config.Window
 	sched                *config.Schedule
@@ -199,7 +226,11 @@ func write(w io.Writer, cal *ical.Calendar, evs []event) error {
 
 func (e event) add(cal *ical.Calendar) error {
 	in, win := e.in, e.win
-	v := cal.AddEvent(UID(e.sched.Campaign, in.Key))
+	uid := e.uid
+	if uid == "" {
+		uid = UID(e.sched.Campaign, in.Key)
+	}
+	v := cal.AddEvent(uid)
 	v.SetDtStampTime(e.stamp)
 	v.SetSequence(e.seq)
 	setTime(v, ical.ComponentPropertyDtStart, win.Begin().In(in.Location()))

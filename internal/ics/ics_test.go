@@ -41,8 +41,11 @@ func TestRolloutShipped(t *testing.T) {
 		uid := ev.Id()
 		var key string
 		for k := range s.Windows {
-			if UID(s.Campaign, k) == uid {
+			if PlanUID(s.Campaign, k) == uid {
 				key = k
+			}
+			if UID(s.Campaign, k) == uid {
+				t.Errorf("%s: the rollout calendar uses the notices' UID %s", k, uid)
 			}
 		}
 		if key == "" || seen[uid] {
@@ -247,5 +250,41 @@ func TestRolloutCancelled(t *testing.T) {
 	}
 	if err := WriteRollout(&b, inst, s, RolloutOptions{}); err == nil {
 		t.Error("no error without a stamp")
+	}
+}
+
+// The plan's calendar and the notices' calendars never share a UID: a
+// calendar holding both must keep them apart.
+func TestPlanAndNoticeUIDsDiffer(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	inst, err := config.LoadInstances(filepath.Join(root, "config/instances.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := config.LoadSchedule(filepath.Join(root, "config/schedule.toml"), inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteRollout(&b, inst, s, RolloutOptions{Stamp: stamp}); err != nil {
+		t.Fatal(err)
+	}
+	plan := map[string]bool{}
+	for _, ev := range parse(t, b.Bytes()).Events() {
+		plan[ev.Id()] = true
+	}
+	for key, w := range s.Windows {
+		data, err := Window(inst.Instances[key], w, s, WindowOptions{Stamp: stamp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range parse(t, data).Events() {
+			if plan[ev.Id()] {
+				t.Errorf("%s: the notice calendar's UID %s is also in the plan's calendar", key, ev.Id())
+			}
+		}
+		if PlanUID(s.Campaign, key) == UID(s.Campaign, key) {
+			t.Errorf("%s: PlanUID = UID", key)
+		}
 	}
 }

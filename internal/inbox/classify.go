@@ -9,15 +9,21 @@ import (
 	"unicode/utf8"
 )
 
-// Kind is what a message is, as far as a notice is concerned.
+// Kind is what a message is, whatever it answers: whether it belongs to one
+// of our notices is Verdict.Ref, a separate question.
 type Kind string
 
 const (
-	KindReply     Kind = "reply"      // a person answered one of our notices
-	KindAutoReply Kind = "auto-reply" // an out-of-office or other automatic answer to one
+	KindReply     Kind = "reply"      // a person wrote it
+	KindAutoReply Kind = "auto-reply" // an out-of-office or other automatic answer
 	KindBounce    Kind = "bounce"     // a delivery failure or delay report
-	KindUnrelated Kind = "unrelated"  // anything else: counted, not shown
+	KindComplaint Kind = "complaint"  // a spam complaint: an ARF feedback report (RFC 5965)
+	KindOther     Kind = "other"      // anything else: newsletters, notifications, our own copies
 )
+
+// KindUnrelated is what KindOther was called before kind and tie were two
+// questions; ledgers written then hold it.
+const KindUnrelated Kind = "unrelated"
 
 // MaxMessageSize is how much of a message Classify reads; the rest is ignored.
 // Large attachments are the only thing it cuts in practice.
@@ -51,6 +57,16 @@ type Verdict struct {
 	Permanent  bool   `json:"permanent,omitempty"`
 	Action     string `json:"action,omitempty"`
 	Diagnostic string `json:"diagnostic,omitempty"`
+	// For bounces and complaints: why (the bounce-reason taxonomy), whose
+	// problem it is, and what it does to the suppression list (see
+	// Reason.Policy).
+	Reason   Reason `json:"reason,omitempty"`
+	Side     Side   `json:"side,omitempty"`
+	Suppress Policy `json:"suppress,omitempty"`
+	// Unsubscribe: a person asks not to be mailed again, by mail to our
+	// List-Unsubscribe mailto (Options.Unsubscribe) or with the subject
+	// "unsubscribe" it asks for.
+	Unsubscribe bool `json:"unsubscribe,omitempty"`
 
 	// The notice the message belongs to, when known, and which of our
 	// Message-IDs tied it (empty when the subject did).
@@ -98,25 +114,30 @@ func (v *Verdict) because(format string, args ...any) {
 type Options struct {
 	// Matcher knows the subjects and Message-IDs that were sent; nil is fine.
 	Matcher *Matcher
+	// Unsubscribe is the address of the mailto: in our List-Unsubscribe,
+	// if any: a person's mail to it is an unsubscribe request.
+	Unsubscribe string
 }
 
 // Classify tells what raw, one whole message (an .eml file, or what IMAP
 // fetches as BODY[]), is and which notice it belongs to. It never panics and
 // does bounded work whatever raw holds; a message it cannot make sense of is
-// unrelated, with the reason.
+// other, with the reason.
 //
-// Bounces are recognised first: MTAs put Auto-Submitted on their own reports,
-// so that header alone does not make an auto-reply. A reply or auto-reply
-// that no Message-ID or subject ties to a notice is unrelated. A bounce stays
-// a bounce even then (some MTAs return nothing of the original): its Ref is
-// empty, and a caller that acts on bounces (suppression) should want a Ref,
-// or the recipient in its ledger, before it does.
+// Complaints and bounces are recognised first: MTAs put Auto-Submitted on
+// their own reports, so that header alone does not make an auto-reply. Kind
+// says what the message is and Ref which notice it answers, if any: a
+// person's mail that answers none is still a reply (with an empty Ref), and
+// automatic mail that answers nothing (a newsletter) is other. A bounce
+// that returns nothing of ours has an empty Ref too, and a caller that acts
+// on bounces (suppression) should want a Ref, or the recipient in its
+// ledger, before it does.
 func Classify(raw []byte, opts Options) (v Verdict) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug, not a property of the input: say so rather than take the
 			// caller (a sync of thousands of messages) down with it.
-			v = Verdict{Kind: KindUnrelated, Reasons: []string{fmt.Sprintf("classifier failed on this message: %v", r)}}
+			v = Verdict{Kind: KindOther, Reasons: []string{fmt.Sprintf("classifier failed on this message: %v", r)}}
 		}
 	}()
 	return classify(raw, opts)
@@ -158,35 +179,102 @@ func verdict(raw []byte, opts Options) Verdict {
 	}
 	m := opts.Matcher
 
+	if b := findComplaint(msg); b != nil {
+		v.Kind = KindComplaint
+		v.Recipient, v.Diagnostic = b.recipient, b.diagnostic
+		v.Reasons = append(v.Reasons, b.reasons...)
+		v.setReason(ReasonComplaint, true, "a spam complaint")
+		matchBounce(&v, msg, b, m)
+		return v
+	}
 	if b := findBounce(msg); b != nil {
 		v.Kind = KindBounce
 		v.Recipient, v.Status, v.Action, v.Diagnostic = b.recipient, b.status, b.action, b.diagnostic
 		v.Permanent = strings.HasPrefix(b.status, "5.") && b.action != "delayed"
 		v.Reasons = append(v.Reasons, b.reasons...)
+		r, why := reasonOf(b.status, b.action, b.diagnostic, b.lowerReport)
+		v.setReason(r, v.Permanent, why)
 		matchBounce(&v, msg, b, m)
 		return v
 	}
 
 	auto := autoReasons(msg, v.Subject)
 	matchThread(&v, msg, m)
-	if v.Ref.IsZero() {
-		v.Kind = KindUnrelated
+	own, isOwn := ParseMessageID(v.MessageID)
+	switch {
+	case isOwn && v.Ref.IsZero():
+		v.Kind = KindOther
 		v.Reasons = append(v.Reasons, auto...)
-		if r, ok := ParseMessageID(v.MessageID); ok {
-			v.because("this is our own %s notice for %s (a copy, not an answer)", r.Notice, r.Instance)
-		}
-		v.because("no In-Reply-To, References or subject of ours: unrelated")
+		v.because("this is our own %s notice for %s (a copy, not an answer)", own.Notice, own.Instance)
 		return v
-	}
-	if len(auto) > 0 {
+	case len(auto) > 0 && (!v.Ref.IsZero() || answersSomething(msg, auto)):
 		v.Kind = KindAutoReply
 		v.Reasons = append(v.Reasons, auto...)
-	} else {
+	case len(auto) > 0:
+		v.Kind = KindOther
+		v.Reasons = append(v.Reasons, auto...)
+		v.because("sent by a program and answering nothing: not an auto-reply")
+	case msg.header.has("List-Id") || msg.header.has("List-Unsubscribe"):
+		v.Kind = KindOther
+		v.because("mail of a list (List-Id or List-Unsubscribe)")
+	case v.Ref.IsZero():
+		v.Kind = KindReply
+		v.because("no sign of an automatic sender: a person's mail")
+	default:
 		v.Kind = KindReply
 		v.because("no sign of an automatic sender: a person's reply")
 	}
+	if v.Ref.IsZero() {
+		v.because("no In-Reply-To, References or subject of ours: it answers no notice")
+	}
+	if v.Kind == KindOther {
+		return v
+	}
+	if v.Kind == KindReply && unsubscribeRequest(msg.header, v.Subject, opts.Unsubscribe) {
+		v.Unsubscribe = true
+		v.because("an unsubscribe request: the sender asks not to be mailed again")
+	}
 	v.Text = truncateText(StripQuoted(bestText(msg)), maxText)
 	return v
+}
+
+// setReason records a bounce's reason and what follows from it.
+func (v *Verdict) setReason(r Reason, permanent bool, why string) {
+	v.Reason, v.Side, v.Suppress = r, r.Side(), SuppressionPolicy(r, permanent)
+	v.because("reason %s (%s): %s side, %s; suppress: %s", r, why, r.Side(), reasonSentence(r, v.Suppress), v.Suppress)
+}
+
+// answersSomething tells an automatic answer from other automatic mail
+// (newsletters, notifications) when no notice of ours ties it: an answer
+// names a message it answers, says it is one, or has an out-of-office or
+// read-receipt shape.
+func answersSomething(msg *entity, auto []string) bool {
+	h := msg.header
+	if h.has("In-Reply-To") || h.has("References") {
+		return true
+	}
+	for _, r := range auto {
+		if strings.HasPrefix(r, "Auto-Submitted: auto-replied") || strings.HasPrefix(r, "X-Auto") ||
+			strings.HasPrefix(r, "X-Mail-Autoreply") || r == "out-of-office subject" || r == "X-Apple-Action: vacation" ||
+			strings.HasPrefix(r, "a read receipt") || strings.HasPrefix(r, "Precedence: auto_reply") {
+			return true
+		}
+	}
+	return false
+}
+
+// reasonSentence says in a few words what each reason means.
+func reasonSentence(r Reason, p Policy) string {
+	if r == ReasonComplaint {
+		return "the person does not want our mail"
+	}
+	switch p {
+	case SuppressNow:
+		return "the address cannot receive"
+	case SuppressNever:
+		return "a problem of ours: every later message fails the same way"
+	}
+	return "may pass later"
 }
 
 // truncateText cuts s to at most n bytes on a line or rune boundary.
@@ -201,4 +289,29 @@ func truncateText(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// UnsubscribeSubject is the subject our List-Unsubscribe mailto asks for
+// (mailto:x?subject=unsubscribe), the word mail clients send.
+const UnsubscribeSubject = "unsubscribe"
+
+// unsubscribeRequest tells whether a person's mail asks to unsubscribe:
+// sent to the unsubscribe address (addr, when there is one), or with the
+// subject "unsubscribe", as one-click mailto clients write it.
+func unsubscribeRequest(h header, subject, addr string) bool {
+	s := strings.ToLower(strings.TrimSpace(subject))
+	if s == UnsubscribeSubject || strings.HasPrefix(s, UnsubscribeSubject+" ") {
+		return true
+	}
+	if addr = strings.ToLower(strings.TrimSpace(addr)); addr == "" {
+		return false
+	}
+	for _, f := range []string{"To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"} {
+		for _, a := range addrsIn(h.get(f), 20) {
+			if strings.EqualFold(a, addr) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -24,6 +24,7 @@ type bounce struct {
 	reasons                               []string
 	returned                              header   // headers of the returned message, nil without one
 	texts                                 []string // report and returned text, searched for our Message-IDs
+	lowerReport                           string   // the start of the report, lower case, for reasonOf
 }
 
 func (b *bounce) because(s string) { b.reasons = append(b.reasons, s) }
@@ -147,6 +148,7 @@ func findBounce(msg *entity) *bounce {
 	}
 	b.diagnostic = cleanDiagnostic(b.diagnostic)
 	b.texts = []string{report, returnedText}
+	b.lowerReport = lower
 	return b
 }
 

@@ -17,7 +17,8 @@ import (
 //	go test ./internal/inbox -run XXX -fuzz FuzzClassify -fuzztime 60s
 func FuzzClassify(f *testing.F) {
 	files, _ := filepath.Glob("testdata/corpus/*.eml")
-	for _, file := range files {
+	bounces, _ := filepath.Glob("testdata/bounces/*.eml")
+	for _, file := range append(files, bounces...) {
 		raw, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)
@@ -42,18 +43,22 @@ func FuzzClassify(f *testing.F) {
 func checkVerdict(t *testing.T, v Verdict) {
 	t.Helper()
 	switch v.Kind {
-	case KindReply, KindAutoReply, KindBounce, KindUnrelated:
+	case KindReply, KindAutoReply, KindBounce, KindComplaint, KindOther:
 	default:
 		t.Fatalf("Kind = %q", v.Kind)
 	}
-	if v.Kind != KindBounce && (v.Recipient != "" || v.Status != "" || v.Permanent) {
+	report := v.Kind == KindBounce || v.Kind == KindComplaint
+	if !report && (v.Recipient != "" || v.Status != "" || v.Permanent || v.Reason != "") {
 		t.Fatalf("a %s with bounce fields: %+v", v.Kind, v)
+	}
+	if report && (v.Reason == "" || v.Suppress != SuppressionPolicy(v.Reason, v.Permanent || v.Kind == KindComplaint)) {
+		t.Fatalf("a %s with reason %q and policy %q", v.Kind, v.Reason, v.Suppress)
+	}
+	if v.Unsubscribe && v.Kind != KindReply {
+		t.Fatalf("an unsubscribe request of kind %s", v.Kind)
 	}
 	if v.Permanent && !strings.HasPrefix(v.Status, "5.") {
 		t.Fatalf("Permanent with status %q", v.Status)
-	}
-	if v.Kind == KindUnrelated && !v.Ref.IsZero() {
-		t.Fatalf("unrelated with a notice: %+v", v.Ref)
 	}
 	if len(v.Text) > maxText+len("…") || len(v.Diagnostic) > 600 {
 		t.Fatalf("Text %d bytes, Diagnostic %d bytes", len(v.Text), len(v.Diagnostic))
@@ -135,10 +140,10 @@ func TestClassifyHostile(t *testing.T) {
 }
 
 func TestClassifyRecovers(t *testing.T) {
-	// Classify turns a panic into an unrelated verdict; a nil Matcher
+	// Classify turns a panic into a verdict of kind other; a nil Matcher
 	// receiver must not be one.
 	v := Classify([]byte("In-Reply-To: <x@y>\nSubject: Re: hi\n\nx"), Options{Matcher: nil})
-	if v.Kind != KindUnrelated {
-		t.Errorf("Classify = %q, want unrelated", v.Kind)
+	if v.Kind != KindReply || !v.Ref.IsZero() {
+		t.Errorf("Classify = (%q, %+v), want an untied reply", v.Kind, v.Ref)
 	}
 }

@@ -99,7 +99,9 @@ var (
 	mailboxFullPhrases = []string{"mailbox full", "mailbox is full", "over quota", "quota exceeded",
 		"exceeded storage", "insufficient storage", "disk quota", "buzón lleno", "boîte pleine"}
 	noHostPhrases = []string{"host not found", "domain not found", "couldn't find any host", "no mx",
-		"unrouteable", "unroutable", "nonexistentdomain", "name or service not known"}
+		"unrouteable", "unroutable", "nonexistentdomain", "name or service not known",
+		"domain does not exist", "no such domain", "nxdomain", "unknown domain", "domain name not found",
+		"dns domain", "domainnonexistent"}
 	tooBigPhrases   = []string{"message too large", "message is too large", "message too big", "size exceeds", "exceeds the maximum"}
 	permanentPhrase = []string{"permanent error", "failed permanently", "permanent failure", "permanent fatal", "i've given up", "fatal error"}
 )

@@ -87,9 +87,9 @@ var corpusWant = map[string]struct {
 		text:    []string{"no me aparecen los pedidos de la semana pasada", "Javier Ortega"},
 		notText: []string{"Enviado el", "Gracias por tu paciencia"}},
 
-	// Unrelated.
-	"unrelated-newsletter.eml": {kind: KindUnrelated},
-	"unrelated-human.eml":      {kind: KindUnrelated},
+	// Answering no notice: what they are all the same.
+	"unrelated-newsletter.eml": {kind: KindOther},
+	"unrelated-human.eml":      {kind: KindReply, text: []string{"La factura d'abril em surt duplicada"}, notText: []string{"t'adjuntem"}},
 }
 
 func TestClassifyCorpus(t *testing.T) {
@@ -149,11 +149,11 @@ func TestClassifyCorpus(t *testing.T) {
 }
 
 // Without configuration only Message-IDs tie a message to a notice: what the
-// subject alone matched becomes unrelated (a bounce stays a bounce, unmatched).
+// subject alone matched is still what it is, tied to nothing.
 func TestClassifyCorpusWithoutMatcher(t *testing.T) {
 	subjectOnly := map[string]Kind{
-		"auto-fr-subject-only.eml":     KindUnrelated,
-		"reply-es-outlook-forward.eml": KindUnrelated,
+		"auto-fr-subject-only.eml":     KindAutoReply,
+		"reply-es-outlook-forward.eml": KindReply,
 		"bounce-text-550-es.eml":       KindBounce,
 	}
 	for name, w := range corpusWant {
@@ -273,8 +273,8 @@ func TestMatcherMessageID(t *testing.T) {
 	if v := Classify([]byte(raw), Options{Matcher: m}); v.Kind != KindReply || v.Ref != forum {
 		t.Errorf("Classify(reply to a listed Message-ID) = (%q, %+v), want (reply, %+v)", v.Kind, v.Ref, forum)
 	}
-	if v := Classify([]byte(raw), Options{}); v.Kind != KindUnrelated {
-		t.Errorf("Classify(reply to an unlisted Message-ID) = %q, want unrelated", v.Kind)
+	if v := Classify([]byte(raw), Options{}); v.Kind != KindReply || !v.Ref.IsZero() {
+		t.Errorf("Classify(reply to an unlisted Message-ID) = (%q, %+v), want an untied reply", v.Kind, v.Ref)
 	}
 }
 
@@ -296,7 +296,7 @@ func TestClassifyRules(t *testing.T) {
 		{"Spanish absence at the start", "From: a@b.test\nSubject: Ausente hasta el lunes\nIn-Reply-To: " + ours + "\n\nx\n", KindAutoReply, "out-of-office subject"},
 		{"absence inside a person's subject", "From: a@b.test\nSubject: Re: absence de Marc pendant la maintenance\nIn-Reply-To: " + ours + "\n\nx\n", KindReply, "a person's reply"},
 		{"read receipt", "From: a@b.test\nIn-Reply-To: " + ours + "\nContent-Type: multipart/report; report-type=disposition-notification; boundary=b\n\n--b\nContent-Type: text/plain\n\nRead.\n--b\nContent-Type: message/disposition-notification\n\nDisposition: manual-action/MDN-sent-manually; displayed\n--b--\n", KindAutoReply, "read receipt"},
-		{"our own notice copied to the inbox", "From: Katuma <noreply@katuma.test>\nMessage-ID: " + ours + "\nAuto-Submitted: auto-generated\n\nHola\n", KindUnrelated, "our own announce notice"},
+		{"our own notice copied to the inbox", "From: Katuma <noreply@katuma.test>\nMessage-ID: " + ours + "\nAuto-Submitted: auto-generated\n\nHola\n", KindOther, "our own announce notice"},
 		{"success DSN is no bounce", "From: MAILER-DAEMON@x.test\nSubject: Successful Mail Delivery Report\nIn-Reply-To: " + ours + "\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x.test\n\nFinal-Recipient: rfc822; a@b.test\nAction: delivered\nStatus: 2.0.0\n--b--\n", KindAutoReply, "delivery status notification"},
 		{"person forwarding a bounce", "From: Ana <ana@b.test>\nSubject: Fwd: Undelivered Mail Returned to Sender\nIn-Reply-To: " + ours + "\nContent-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: text/plain\n\nThis came back, is my colleague's address wrong?\n--o\nContent-Type: message/rfc822\n\nFrom: MAILER-DAEMON@x.test\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; c@d.test\nAction: failed\nStatus: 5.1.1\n--b--\n--o--\n", KindReply, "a person's reply"},
 		{"bounce-looking text from a person", "From: Ana <ana@b.test>\nSubject: Re: maintenance\nIn-Reply-To: " + ours + "\n\nI got 'This is a permanent error' from my server, is that you?\n", KindReply, "a person's reply"},

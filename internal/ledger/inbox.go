@@ -45,15 +45,21 @@ ON CONFLICT (instance, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity
 	return nil
 }
 
-// Inbox message kinds, as stored (the same words as inbox.Kind).
+// Inbox message kinds, as stored (the same words as inbox.Kind). The kind
+// is what a message is; Campaign and Notice, what it answers (empty for
+// none). InboxUnrelated is what ledgers written before kind and tie were
+// apart hold for every message that answered no notice; it reads as
+// InboxOther, and nothing writes it any more.
 const (
 	InboxReply     = "reply"
 	InboxAutoReply = "auto-reply"
 	InboxBounce    = "bounce"
+	InboxComplaint = "complaint"
+	InboxOther     = "other"
 	InboxUnrelated = "unrelated"
 )
 
-// InboxMessage is one message read in a support mailbox. Unrelated mail is
+// InboxMessage is one message read in a support mailbox. Other mail is
 // recorded by key, kind and date only: it is counted, never shown.
 type InboxMessage struct {
 	Instance string
@@ -62,12 +68,13 @@ type InboxMessage struct {
 	Key                  string
 	Mailbox              string
 	UIDValidity, UID     uint32
-	Kind                 string // InboxReply, InboxAutoReply, InboxBounce or InboxUnrelated
+	Kind                 string // InboxReply, InboxAutoReply, InboxBounce, InboxComplaint or InboxOther
 	Campaign, Notice     string // the notice it answers or returns, when known
 	Address              string // a bounce's failed recipient, a reply's sender
 	Locale               string // the locale Address was written to, when known
 	Permanent            bool   // a bounce that will not succeed later
 	Status, Diagnostic   string // a bounce's RFC 3463 status and the server's words
+	Reason               string // a bounce's reason (inbox.Reason), "complaint" for a complaint
 	MessageID            string
 	Sender, Subject      string // From and Subject, decoded
 	Excerpt              string // what a person wrote, without the quoted notice
@@ -115,8 +122,8 @@ func (l *Ledger) RecordInboxMessages(ctx context.Context, msgs []InboxMessage) (
 	err = l.inTx(ctx, func(tx *sql.Tx, now int64) error {
 		ins, err := tx.PrepareContext(ctx, `
 INSERT INTO inbox_messages (instance, msg_key, mailbox, uidvalidity, uid, kind, campaign, notice, address, locale,
-	permanent, status, diagnostic, message_id, sender, subject, excerpt, answered, suppressed, date, seen_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+	permanent, status, diagnostic, message_id, sender, subject, excerpt, answered, suppressed, date, seen_at, reason)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
 ON CONFLICT (instance, msg_key) DO NOTHING`)
 		if err != nil {
 			return err
@@ -135,7 +142,7 @@ WHERE instance = ?1 AND msg_key = ?2`)
 			}
 			res, err := ins.ExecContext(ctx, m.Instance, m.Key, m.Mailbox, int64(m.UIDValidity), int64(m.UID), m.Kind,
 				m.Campaign, m.Notice, normAddr(m.Address), m.Locale, m.Permanent, m.Status, m.Diagnostic, m.MessageID,
-				m.Sender, m.Subject, m.Excerpt, m.Answered, m.Suppressed, m.Date.UnixMilli(), now)
+				m.Sender, m.Subject, m.Excerpt, m.Answered, m.Suppressed, m.Date.UnixMilli(), now, m.Reason)
 			if err != nil {
 				return fmt.Errorf("%s: %w", m.Key, err)
 			}
@@ -170,6 +177,40 @@ SELECT count(*) FROM inbox_messages WHERE kind = 'bounce' AND campaign = ?1 AND 
 	return n, nil
 }
 
+// RepeatBounces counts the recorded bounces of addr, in every campaign and
+// instance, that count towards suppressing it after repeats (inbox's
+// SuppressRepeated reasons, given as reasons; a bounce recorded before
+// reasons were, by its temporary status), by campaign.
+func (l *Ledger) RepeatBounces(ctx context.Context, addr string, reasons []string) (map[string]int, error) {
+	args := []any{normAddr(addr)}
+	in := "NULL"
+	for _, r := range reasons {
+		args = append(args, r)
+		in += fmt.Sprintf(", ?%d", len(args))
+	}
+	rows, err := l.db.QueryContext(ctx, `
+SELECT campaign, count(*) FROM inbox_messages
+WHERE kind = 'bounce' AND address = ?1 AND (reason IN (`+in+`) OR reason = '' AND NOT permanent)
+GROUP BY campaign`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count repeated bounces of %s: %w", addr, err)
+	}
+	defer rows.Close()
+	by := map[string]int{}
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, fmt.Errorf("count repeated bounces of %s: %w", addr, err)
+		}
+		by[c] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count repeated bounces of %s: %w", addr, err)
+	}
+	return by, nil
+}
+
 // InboxSelection picks an instance's recorded inbox messages: those no
 // digest reported yet, or, when Since is set, those dated since then.
 type InboxSelection struct {
@@ -184,15 +225,19 @@ func (s InboxSelection) where() (string, []any) {
 	return `instance = ?1 AND date >= ?2`, []any{s.Instance, s.Since.UnixMilli()}
 }
 
-// InboxCounts are the selected messages of each kind.
+// InboxCounts are the selected messages of each kind: replies,
+// auto-replies and bounces of our notices (those that answer or return
+// one), complaints, people's mail that answers no notice (Untied), and the
+// rest.
 type InboxCounts struct {
-	Replies, AutoReplies, HardBounces, SoftBounces, Unrelated int
+	Replies, AutoReplies, HardBounces, SoftBounces, Complaints, Untied, Unrelated int
 }
 
 // InboxCounts counts the selected messages by kind.
 func (l *Ledger) InboxCounts(ctx context.Context, s InboxSelection) (InboxCounts, error) {
 	where, args := s.where()
-	rows, err := l.db.QueryContext(ctx, `SELECT kind, permanent, count(*) FROM inbox_messages WHERE `+where+` GROUP BY kind, permanent`, args...)
+	rows, err := l.db.QueryContext(ctx, `SELECT kind, permanent, campaign <> '', count(*) FROM inbox_messages WHERE `+where+
+		` GROUP BY kind, permanent, campaign <> ''`, args...)
 	if err != nil {
 		return InboxCounts{}, fmt.Errorf("count inbox messages of %s: %w", s.Instance, err)
 	}
@@ -200,12 +245,18 @@ func (l *Ledger) InboxCounts(ctx context.Context, s InboxSelection) (InboxCounts
 	var c InboxCounts
 	for rows.Next() {
 		var kind string
-		var permanent bool
+		var permanent, ours bool
 		var n int
-		if err := rows.Scan(&kind, &permanent, &n); err != nil {
+		if err := rows.Scan(&kind, &permanent, &ours, &n); err != nil {
 			return InboxCounts{}, fmt.Errorf("count inbox messages of %s: %w", s.Instance, err)
 		}
 		switch {
+		case kind == InboxComplaint:
+			c.Complaints += n
+		case kind == InboxReply && !ours:
+			c.Untied += n
+		case !ours:
+			c.Unrelated += n
 		case kind == InboxReply:
 			c.Replies += n
 		case kind == InboxAutoReply:
@@ -224,14 +275,14 @@ func (l *Ledger) InboxCounts(ctx context.Context, s InboxSelection) (InboxCounts
 	return c, nil
 }
 
-// InboxMessages returns the selected messages other than unrelated ones, by
-// date, oldest first.
+// InboxMessages returns the selected messages but other mail, by date,
+// oldest first.
 func (l *Ledger) InboxMessages(ctx context.Context, s InboxSelection) ([]InboxMessage, error) {
 	where, args := s.where()
 	rows, err := l.db.QueryContext(ctx, `
 SELECT msg_key, mailbox, uidvalidity, uid, kind, campaign, notice, address, locale, permanent, status, diagnostic,
-	message_id, sender, subject, excerpt, answered, suppressed, date, seen_at, coalesce(reported_at, 0)
-FROM inbox_messages WHERE `+where+` AND kind <> 'unrelated' ORDER BY date, msg_key`, args...)
+	message_id, sender, subject, excerpt, answered, suppressed, date, seen_at, coalesce(reported_at, 0), reason
+FROM inbox_messages WHERE `+where+` AND kind NOT IN ('unrelated', 'other') ORDER BY date, msg_key`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read inbox messages of %s: %w", s.Instance, err)
 	}
@@ -242,7 +293,7 @@ FROM inbox_messages WHERE `+where+` AND kind <> 'unrelated' ORDER BY date, msg_k
 		var validity, uid, date, seen, reported int64
 		if err := rows.Scan(&m.Key, &m.Mailbox, &validity, &uid, &m.Kind, &m.Campaign, &m.Notice, &m.Address, &m.Locale,
 			&m.Permanent, &m.Status, &m.Diagnostic, &m.MessageID, &m.Sender, &m.Subject, &m.Excerpt, &m.Answered,
-			&m.Suppressed, &date, &seen, &reported); err != nil {
+			&m.Suppressed, &date, &seen, &reported, &m.Reason); err != nil {
 			return nil, fmt.Errorf("read inbox messages of %s: %w", s.Instance, err)
 		}
 		m.UIDValidity, m.UID = uint32(validity), uint32(uid)

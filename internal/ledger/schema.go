@@ -148,11 +148,52 @@ CREATE INDEX inbox_messages_date ON inbox_messages (instance, date);
 -- A reply or a bounce names our Message-ID: whose delivery was it?
 CREATE INDEX deliveries_message_id ON deliveries (message_id);
 `,
-	// 6: RESERVED for the inbox rebuild and bounce reason of issue #11
-	// (branch m11a), merged with this one: this no-op stands in for it so
-	// that the uncertain state below keeps its number, 7. It must be
-	// replaced by that step before a release.
-	`SELECT 1;`,
+	// 6: what an inbox message is apart from what it answers (kind complaint
+	// and other; campaign empty for a message that answers no notice), and
+	// a bounce's reason (the bounce-reason taxonomy), which decides what it
+	// does to the suppression list. SQLite cannot change a CHECK, so the
+	// table is copied.
+	`
+CREATE TABLE inbox_messages_6 (
+	instance    TEXT    NOT NULL,
+	msg_key     TEXT    NOT NULL,
+	mailbox     TEXT    NOT NULL,
+	uidvalidity INTEGER NOT NULL,
+	uid         INTEGER NOT NULL,
+	kind        TEXT    NOT NULL CHECK (kind IN ('reply', 'auto-reply', 'bounce', 'complaint', 'other', 'unrelated')),
+	campaign    TEXT    NOT NULL DEFAULT '',
+	notice      TEXT    NOT NULL DEFAULT '',
+	address     TEXT    NOT NULL DEFAULT '',
+	locale      TEXT    NOT NULL DEFAULT '',
+	permanent   INTEGER NOT NULL DEFAULT 0,
+	status      TEXT    NOT NULL DEFAULT '',
+	reason      TEXT    NOT NULL DEFAULT '', -- a bounce's reason: userunknown, mailboxfull, authfailure…
+	diagnostic  TEXT    NOT NULL DEFAULT '',
+	message_id  TEXT    NOT NULL DEFAULT '',
+	sender      TEXT    NOT NULL DEFAULT '',
+	subject     TEXT    NOT NULL DEFAULT '',
+	excerpt     TEXT    NOT NULL DEFAULT '',
+	answered    INTEGER NOT NULL DEFAULT 0,
+	suppressed  INTEGER NOT NULL DEFAULT 0,
+	date        INTEGER NOT NULL,
+	seen_at     INTEGER NOT NULL,
+	reported_at INTEGER,
+	PRIMARY KEY (instance, msg_key)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO inbox_messages_6 (instance, msg_key, mailbox, uidvalidity, uid, kind, campaign, notice, address, locale,
+	permanent, status, diagnostic, message_id, sender, subject, excerpt, answered, suppressed, date, seen_at, reported_at)
+SELECT instance, msg_key, mailbox, uidvalidity, uid, kind, campaign, notice, address, locale,
+	permanent, status, diagnostic, message_id, sender, subject, excerpt, answered, suppressed, date, seen_at, reported_at
+FROM inbox_messages;
+DROP TABLE inbox_messages;
+ALTER TABLE inbox_messages_6 RENAME TO inbox_messages;
+
+CREATE INDEX inbox_messages_unreported ON inbox_messages (instance) WHERE reported_at IS NULL;
+CREATE INDEX inbox_messages_bounces ON inbox_messages (campaign, address) WHERE kind = 'bounce';
+CREATE INDEX inbox_messages_date ON inbox_messages (instance, date);
+CREATE INDEX inbox_messages_address ON inbox_messages (address) WHERE kind = 'bounce';
+`,
 	// 7: the uncertain state (a message that went out in full and got no
 	// reply: maybe delivered, never resent without being asked) and the
 	// count of claims that ended without a verdict, across runs. SQLite

@@ -40,6 +40,8 @@ type Email struct {
 	// would break "the dry run is the bytes sent".
 	Calendar       []byte
 	CalendarMethod string
+	// DKIM, when set, signs the message as it is written.
+	DKIM *DKIM
 }
 
 // Build makes the go-mail message. Nothing in it depends on the clock but
@@ -104,6 +106,9 @@ func Build(e *Email) (*gomail.Msg, error) {
 			return nil, fmt.Errorf("build message to %s: bad calendar method %q", e.To.Address, e.CalendarMethod)
 		}
 		m.AddAlternativeString(gomail.ContentType("text/calendar; method="+e.CalendarMethod), string(e.Calendar))
+	}
+	if e.DKIM != nil {
+		e.DKIM.sign(m, e.Date)
 	}
 	return m, nil
 }

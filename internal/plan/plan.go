@@ -46,6 +46,7 @@ const (
 	RuleSupport         Rule = "support"          // warning: support is not on hand during it or after it
 	RuleOperatorHours   Rule = "operator-hours"   // warning: outside the operator's working hours
 	RuleOperatorOverlap Rule = "operator-overlap" // warning: the operator runs another window then
+	RuleOrderCycle      Rule = "order-cycle"      // error: a live order cycle opens or closes during it or in the hour before
 )
 
 // Finding is one rule a window breaks, and why.
@@ -131,13 +132,17 @@ type Options struct {
 	// OperatorZone, when set, is the zone of every window's operator column
 	// (say, the zone of whoever reads the plan).
 	OperatorZone *time.Location
+	// OrderCycles are each instance's live order cycles (by instance key),
+	// read from its database: they should cover every window and Horizon
+	// after it, so that suggestions keep clear of them too.
+	OrderCycles map[string][]OrderCycle
 }
 
 // Make checks every window of the schedule and suggests slots for those
 // that break a rule.
 func Make(inst *config.Instances, sched *config.Schedule, opts Options) *Plan {
 	p := &Plan{Campaign: sched.Campaign, Release: sched.Release, InstancesFile: inst.File, ScheduleFile: sched.File, Now: opts.Now, sched: sched}
-	c := &checker{inst: inst, sched: sched, now: opts.Now}
+	c := &checker{inst: inst, sched: sched, now: opts.Now, cycles: opts.OrderCycles}
 	for _, key := range inst.Keys() {
 		if w, ok := sched.Window(key); ok && !w.Cancelled {
 			c.windows = append(c.windows, w)

@@ -17,6 +17,7 @@ type checker struct {
 	sched   *config.Schedule
 	now     time.Time
 	windows []*config.Window // every window not cancelled, in key order
+	cycles  map[string][]OrderCycle
 }
 
 // rule is one check: it returns why w breaks it, or "".
@@ -29,6 +30,7 @@ type rule struct {
 var rules = []rule{
 	{RuleBusyWeekday, Error, (*checker).busyWeekday},
 	{RuleBlackout, Error, (*checker).blackout},
+	{RuleOrderCycle, Error, (*checker).orderCycle},
 	{RuleNotice, Error, (*checker).notice},
 	{RuleTestReady, Error, (*checker).testReady},
 	{RuleSupport, Warning, (*checker).support},

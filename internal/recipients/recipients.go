@@ -1,6 +1,7 @@
 // Package recipients streams and normalises recipient lists: CSV files with a
 // header row "email,name,locale,role" (only email is required), one row at a
-// time, so a million-row file never sits in memory.
+// time, so a million-row file never sits in memory — or any other Source
+// registered under a name (an instance's database: see Register).
 package recipients
 
 import (
@@ -25,7 +26,7 @@ type Recipient struct {
 	Name   string
 	Locale string // as written ("fr_BE", "en-CA"), "" when not given
 	Role   string
-	Line   int // line in the file, for messages
+	Line   int // line in the file (row number in a database), for messages
 }
 
 // Key is the address normalised for deduplication and the ledger.
@@ -36,9 +37,17 @@ type RowError struct {
 	File   string
 	Line   int
 	Reason string
+	// Ref, when set, locates the row instead of Line: a database row's key
+	// ("spree_users.id=42").
+	Ref string
 }
 
-func (e *RowError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason) }
+func (e *RowError) Error() string {
+	if e.Ref != "" {
+		return fmt.Sprintf("%s: %s: %s", e.File, e.Ref, e.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+}
 
 // Reader reads recipients from a CSV stream.
 type Reader struct {
@@ -46,9 +55,7 @@ type Reader struct {
 	csv  *csv.Reader
 	c    io.Closer
 	col  struct{ email, name, locale, role int }
-	// seen maps a hash of each normalised address to its line: 36 bytes per
-	// address instead of the address, the name and a message.
-	seen map[[32]byte]int
+	seen Seen
 	dups []Duplicate
 }
 
@@ -74,8 +81,16 @@ type FileError struct {
 func (e *FileError) Error() string { return fmt.Sprintf("recipients file %s: %v", e.File, e.Err) }
 func (e *FileError) Unwrap() error { return e.Err }
 
-// Open opens a recipients file.
-func Open(path string) (*Reader, error) {
+// Open opens a recipients file, or the Source registered under that name.
+func Open(path string) (Source, error) {
+	if open := registered(path); open != nil {
+		return open()
+	}
+	return OpenFile(path)
+}
+
+// OpenFile opens a recipients file.
+func OpenFile(path string) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -101,7 +116,7 @@ func NewReader(rd io.Reader, file string) (*Reader, error) {
 	}
 	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
-	r := &Reader{file: file, csv: cr, seen: make(map[[32]byte]int)}
+	r := &Reader{file: file, csv: cr}
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, &RowError{File: file, Line: 1, Reason: "empty file: want a header row \"email,name,locale,role\""}
@@ -158,12 +173,10 @@ func (r *Reader) next() (_ Recipient, dup bool, _ error) {
 	if err != nil {
 		return rcp, false, err
 	}
-	h := sha256.Sum256([]byte(rcp.Key()))
-	if first, ok := r.seen[h]; ok {
+	if first, seen := r.seen.Add(rcp, rcp.Line); seen {
 		r.dups = append(r.dups, Duplicate{Email: rcp.Email, Line: rcp.Line, First: first})
 		return Recipient{}, true, nil
 	}
-	r.seen[h] = rcp.Line
 	return rcp, false, nil
 }
 
@@ -191,19 +204,54 @@ func (r *Reader) row() (Recipient, error) {
 	if r.col.role >= 0 {
 		rcp.Role = strings.TrimSpace(rec[r.col.role])
 	}
-	if rcp.Email == "" {
-		return Recipient{}, &RowError{File: r.file, Line: line, Reason: "empty email"}
-	}
-	if reason := badAddress(rcp.Email); reason != "" {
-		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("bad email %q: %s", shorten(rcp.Email), reason)}
-	}
-	if rcp.Locale != "" && !localeRE.MatchString(rcp.Locale) {
-		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("bad locale %q (want e.g. \"ca\", \"fr_BE\", \"en-CA\")", rcp.Locale)}
-	}
-	if len(rcp.Name) > MaxName {
-		return Recipient{}, &RowError{File: r.file, Line: line, Reason: fmt.Sprintf("name of %d octets: the limit is %d (it goes in the To header, whose lines RFC 5322 limits to 998)", len(rcp.Name), MaxName)}
+	if reason := Check(rcp); reason != "" {
+		return Recipient{}, &RowError{File: r.file, Line: line, Reason: reason}
 	}
 	return rcp, nil
+}
+
+// Check returns why a recipient from any source cannot be mailed, or "": no
+// address, a malformed one or one beyond RFC 5321's limits, a malformed
+// locale, a name longer than MaxName, or a control character or line break
+// in any field.
+func Check(rcp Recipient) string {
+	for _, f := range []string{rcp.Email, rcp.Name, rcp.Locale, rcp.Role} {
+		if reason := badText(f); reason != "" {
+			return reason
+		}
+	}
+	if rcp.Email == "" {
+		return "empty email"
+	}
+	if reason := badAddress(rcp.Email); reason != "" {
+		return fmt.Sprintf("bad email %q: %s", shorten(rcp.Email), reason)
+	}
+	if rcp.Locale != "" && !localeRE.MatchString(rcp.Locale) {
+		return fmt.Sprintf("bad locale %q (want e.g. \"ca\", \"fr_BE\", \"en-CA\")", rcp.Locale)
+	}
+	if len(rcp.Name) > MaxName {
+		return fmt.Sprintf("name of %d octets: the limit is %d (it goes in the To header, whose lines RFC 5322 limits to 998)", len(rcp.Name), MaxName)
+	}
+	return ""
+}
+
+// Seen deduplicates addresses case-insensitively. It keeps a hash of each
+// normalised address and its line: 36 bytes per address instead of the
+// address, the name and a message.
+type Seen struct{ m map[[32]byte]int }
+
+// Add records r at line and reports whether its address was seen before,
+// and on which line.
+func (s *Seen) Add(r Recipient, line int) (first int, dup bool) {
+	if s.m == nil {
+		s.m = make(map[[32]byte]int)
+	}
+	h := sha256.Sum256([]byte(r.Key()))
+	if first, dup := s.m[h]; dup {
+		return first, true
+	}
+	s.m[h] = line
+	return 0, false
 }
 
 var localeRE = regexp.MustCompile(`^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$`)

@@ -47,7 +47,10 @@ type View struct {
 	Greeting                                          string
 	Expect, Support, Report, Back, Purpose            string
 	SupportEmail, SupportURL                          string
-	Recipient                                         recipients.Recipient
+	// Date and Range are the window as the messages write it ("martes, 7
+	// de mayo de 2019", "9:00–11:00 CEST"), for a line of its own.
+	Date, Range string
+	Recipient   recipients.Recipient
 
 	ed *Edition
 }
@@ -211,6 +214,7 @@ func (e *Edition) fill(job Job) error {
 		Instance: in.Name, Locale: e.Locale(), Lang: e.Locale(), Notice: string(job.Notice),
 		Release: job.Schedule.Release, Campaign: job.Schedule.Campaign,
 		SupportEmail: in.Support.Email, SupportURL: in.Support.URL, ed: e,
+		Date: d["Date"].(string), Range: d["Range"].(string),
 	}
 	for _, f := range []struct {
 		dst *string
@@ -251,6 +255,9 @@ func checkHeaderText(file, id, s string) error {
 var ownData = map[string]bool{
 	"greeting_name": true, "range_overnight": true, "range_with_utc": true, "time_on_date": true,
 	"list_and": true, "support_hours_range": true, "support_hours_days": true,
+	// The status site's and maintenance page's, filled by Edition.Page's callers.
+	"site_notice_sent": true, "site_notice_planned": true, "site_notice_not_sent": true, "site_notice_expired": true,
+	"site_updated": true, "maint_expected_end": true, "site_moved": true,
 }
 
 type localizeFunc func(id string, data map[string]any, count any) string

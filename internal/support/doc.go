@@ -2,8 +2,10 @@
 // what arrived in the support mailbox since the last run (through
 // internal/mailbox, the IMAP adapter), classifies each message once
 // (internal/inbox), ties replies and bounces to the deliveries of the ledger,
-// applies the suppression policy to bounces, refreshes which replies were
-// answered, and assembles the report internal/digest writes; then it prints
+// applies inbox's suppression policy (by the bounce's reason) to bounces and
+// complaints, suppresses the senders of unsubscribe requests, refreshes
+// which replies were answered, and assembles the report internal/digest
+// writes (problems of ours first, people's untied mail last); then it prints
 // and optionally mails the digest and marks what it reported.
 //
 // Reading is incremental: the ledger keeps, per instance and mailbox, the

@@ -37,6 +37,9 @@ func mailDigest(ctx context.Context, in Inbox, rep digest.Report, to string, now
 	}
 	subject := fmt.Sprintf("%s support inbox: %d replies (%d unanswered), %d bounces, %d suppressed",
 		rep.Name, rep.Counts.Replies, rep.Unanswered(), rep.Counts.HardBounces+rep.Counts.SoftBounces, len(rep.Suppressed))
+	if len(rep.Problems) > 0 {
+		subject = "PROBLEM OF OURS (mail refused for our reasons): " + subject
+	}
 	msg, err := mailer.Build(&mailer.Email{
 		From: from, To: &mail.Address{Address: to}, Subject: subject, Text: text.String(), HTML: html.String(),
 		MessageID: fmt.Sprintf("digest.%s.%s@%s", in.Instance.Key, strings.ToLower(rand.Text()[:16]), mailer.Domain(from)), Date: now,

@@ -147,7 +147,7 @@ func read(ctx context.Context, l *ledger.Ledger, in Inbox, opts Options, sel led
 	}
 	res, err := Sync(ctx, conn, l, SyncOptions{
 		Instance: in.Instance.Key, Mailbox: in.Instance.IMAP.Mailbox, Mark: mark, Batch: opts.Batch, Matcher: opts.Matcher,
-		Locale: RecipientLocale(in.Instance.Recipients), Log: opts.Log,
+		Locale: RecipientLocale(in.Instance.Recipients), Log: opts.Log, Unsubscribe: unsubscribeMailto(in.Instance),
 	})
 	if err != nil {
 		return nil, err
@@ -162,4 +162,13 @@ func read(ctx context.Context, l *ledger.Ledger, in Inbox, opts Options, sel led
 		rep.Suspicious = append(rep.Suspicious, digest.Suppressed{Address: s.Address, Reason: s.Reason})
 	}
 	return rep, nil
+}
+
+// unsubscribeMailto is the address of the instance's List-Unsubscribe
+// mailto, if any: mail to it asks to unsubscribe.
+func unsubscribeMailto(in *config.Instance) string {
+	if in.SMTP == nil {
+		return ""
+	}
+	return in.SMTP.UnsubscribeMailto
 }

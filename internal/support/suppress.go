@@ -6,46 +6,32 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openfoodfoundation/announce/internal/inbox"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
-// Bounce is what the suppression policy knows of one bounce of a delivery
-// of ours.
-type Bounce struct {
-	Address   string // the failed recipient
-	Campaign  string
-	MessageID string    // the bounce's own, without angle brackets; may be empty
-	Date      time.Time // the bounce's
-	Permanent bool
-	// Status and Diagnostic are the RFC 3463 status and the server's words.
-	Status, Diagnostic string
-	// TempBounces, for a temporary bounce, is how many temporary bounces of
-	// Address in Campaign were read so far, this one included (zero for a
-	// permanent one: not counted).
-	TempBounces int
+// suppression is what the suppression policy (inbox.DecideSuppression, by
+// the bounce's reason) makes of one recorded bounce or complaint of a
+// delivery of ours, with before its address's earlier repeats and isNew
+// whether its campaign is new among them: whether to suppress, the reason
+// the suppression list keeps, and its source (bounce or complaint). It
+// reads nothing and writes nothing.
+func suppression(rec *ledger.InboxMessage, before inbox.Repeats, isNew bool) (d inbox.Decision, reason, source string) {
+	id := "<" + rec.MessageID + ">"
+	if rec.MessageID == "" {
+		id = "without Message-ID of " + rec.Date.UTC().Format(time.RFC3339)
+	}
+	d = inbox.DecideSuppression(inbox.Reason(rec.Reason), rec.Permanent || rec.Kind == ledger.InboxComplaint, before, isNew, statusText(rec))
+	source = "bounce"
+	if rec.Kind == ledger.InboxComplaint {
+		source = "complaint"
+	}
+	return d, fmt.Sprintf("%s %s: %s", source, id, d.Why), source
 }
 
-// suppressionPolicy decides whether a bounce puts its address on the
-// suppression list, and with what reason: a permanent bounce at once; a
-// temporary one when it is the limit-th of the address in the campaign. It
-// is the one place that rule lives: it reads nothing and writes nothing.
-func suppressionPolicy(b Bounce, limit int) (reason string, suppress bool) {
-	id := "<" + b.MessageID + ">"
-	if b.MessageID == "" {
-		id = "without Message-ID of " + b.Date.UTC().Format(time.RFC3339)
-	}
-	if b.Permanent {
-		return fmt.Sprintf("bounce %s: %s", id, b.statusText()), true
-	}
-	if b.TempBounces < limit {
-		return "", false
-	}
-	return fmt.Sprintf("%d temporary bounces in %s, the last %s: %s", b.TempBounces, b.Campaign, id, b.statusText()), true
-}
-
-func (b Bounce) statusText() string {
-	t := b.Status
-	if d := b.Diagnostic; d != "" {
+func statusText(rec *ledger.InboxMessage) string {
+	t := rec.Status
+	if d := rec.Diagnostic; d != "" {
 		if len(d) > 200 {
 			d = d[:200] + "…"
 		}
@@ -54,33 +40,82 @@ func (b Bounce) statusText() string {
 	return strings.TrimSpace(t)
 }
 
-// suppress applies the suppression policy to a bounce about to be recorded.
+// suppress puts a bounced or complaining address on the suppression list
+// as the policy says: at once for the recipient's permanent reasons and
+// complaints, after repeats across campaigns for soft ones, never for ours.
 // It runs before the bounce is recorded, and suppressing twice is harmless,
 // so a Sync that dies in between loses nothing.
 func (s *syncer) suppress(ctx context.Context, rec *ledger.InboxMessage) error {
-	b := Bounce{Address: rec.Address, Campaign: rec.Campaign, MessageID: rec.MessageID, Date: rec.Date,
-		Permanent: rec.Permanent, Status: rec.Status, Diagnostic: rec.Diagnostic}
-	if !rec.Permanent {
-		k := [2]string{rec.Campaign, rec.Address}
-		s.tempBounces[k]++
-		n, err := s.l.TempBounces(ctx, rec.Campaign, rec.Address)
-		if err != nil {
-			return err
-		}
-		b.TempBounces = n + s.tempBounces[k]
+	before, isNew, err := s.repeats(ctx, rec)
+	if err != nil {
+		return err
 	}
-	reason, ok := suppressionPolicy(b, s.opts.TempBounceLimit)
-	if !ok {
+	d, reason, source := suppression(rec, before, isNew)
+	if !d.Suppress {
 		return nil
 	}
 	already, err := s.l.IsSuppressed(ctx, rec.Address)
 	if err != nil || already {
 		return err
 	}
-	if err := s.l.Suppress(ctx, rec.Address, reason, "bounce"); err != nil {
+	if err := s.l.Suppress(ctx, rec.Address, reason, source); err != nil {
 		return err
 	}
 	rec.Suppressed = true
-	s.res.Suppressed = append(s.res.Suppressed, Suppression{Address: rec.Address, Reason: reason, Permanent: rec.Permanent})
+	s.res.Suppressed = append(s.res.Suppressed, Suppression{Address: rec.Address, Reason: reason, Permanent: d.Policy == inbox.SuppressNow})
+	return nil
+}
+
+// repeats are rec's address's earlier bounces of repeat-policy reasons, in
+// the ledger and in the batch being read, and whether rec's campaign is new
+// among them. A bounce of another policy counts nothing.
+func (s *syncer) repeats(ctx context.Context, rec *ledger.InboxMessage) (inbox.Repeats, bool, error) {
+	if inbox.SuppressionPolicy(inbox.Reason(rec.Reason), rec.Permanent) != inbox.SuppressRepeated {
+		return inbox.Repeats{}, true, nil
+	}
+	var reasons []string
+	for _, r := range inbox.RepeatReasons() {
+		reasons = append(reasons, string(r))
+	}
+	by, err := s.l.RepeatBounces(ctx, rec.Address, reasons)
+	if err != nil {
+		return inbox.Repeats{}, false, err
+	}
+	for k, n := range s.tempBounces {
+		if k[1] == rec.Address {
+			by[k[0]] += n
+		}
+	}
+	var r inbox.Repeats
+	for _, n := range by {
+		r.Bounces += n
+		r.Campaigns++
+	}
+	_, known := by[rec.Campaign]
+	s.tempBounces[[2]string{rec.Campaign, rec.Address}]++
+	return r, !known, nil
+}
+
+// unsubscribe puts the sender of an unsubscribe request (mail to the
+// instance's unsubscribe_mailto, or with the subject "unsubscribe") on the
+// suppression list.
+func (s *syncer) unsubscribe(ctx context.Context, rec *ledger.InboxMessage, v inbox.Verdict) error {
+	if !v.Unsubscribe || rec.Address == "" {
+		return nil
+	}
+	already, err := s.l.IsSuppressed(ctx, rec.Address)
+	if err != nil || already {
+		return err
+	}
+	id := "<" + rec.MessageID + ">"
+	if rec.MessageID == "" {
+		id = "of " + rec.Date.UTC().Format(time.RFC3339)
+	}
+	reason := fmt.Sprintf("asked to unsubscribe by mail %s", id)
+	if err := s.l.Suppress(ctx, rec.Address, reason, "unsubscribe"); err != nil {
+		return err
+	}
+	rec.Suppressed = true
+	s.res.Suppressed = append(s.res.Suppressed, Suppression{Address: rec.Address, Reason: reason, Permanent: true})
 	return nil
 }

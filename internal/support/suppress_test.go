@@ -4,34 +4,51 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/openfoodfoundation/announce/internal/inbox"
+	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
-func TestSuppressionPolicy(t *testing.T) {
+// suppression applies inbox's policy by reason and words the reason the
+// suppression list keeps: which bounce or complaint, why, and the server's
+// reply (cut at 200 characters).
+func TestSuppression(t *testing.T) {
 	date := time.Date(2019, 4, 30, 7, 0, 14, 0, time.UTC)
 	long := strings.Repeat("x", 250)
+	bounce := func(id, reason string, permanent bool, status, diag string) *ledger.InboxMessage {
+		return &ledger.InboxMessage{Kind: ledger.InboxBounce, Address: "bea@example.test", Campaign: "c", MessageID: id, Date: date,
+			Reason: reason, Permanent: permanent, Status: status, Diagnostic: diag}
+	}
 	for _, tc := range []struct {
 		name     string
-		b        Bounce
+		rec      *ledger.InboxMessage
+		before   inbox.Repeats
+		isNew    bool
 		suppress bool
 		reason   string
+		source   string
 	}{
-		{"permanent", Bounce{Address: "bea@example.test", Campaign: "c", MessageID: "b1@mx", Permanent: true, Status: "5.1.1", Diagnostic: "550 User unknown"},
-			true, "bounce <b1@mx>: 5.1.1 550 User unknown"},
-		{"permanent without Message-ID", Bounce{Address: "bea@example.test", Campaign: "c", Date: date, Permanent: true, Status: "5.0.0"},
-			true, "bounce without Message-ID of 2019-04-30T07:00:14Z: 5.0.0"},
-		{"first temporary", Bounce{Address: "c@example.test", Campaign: "c", MessageID: "t1@mx", Status: "4.2.2", TempBounces: 1}, false, ""},
-		{"second temporary", Bounce{Address: "c@example.test", Campaign: "c", MessageID: "t2@mx", Status: "4.2.2", TempBounces: 2}, false, ""},
-		{"third temporary", Bounce{Address: "c@example.test", Campaign: "ofn-v2-2019", MessageID: "t3@mx", Status: "4.2.2", Diagnostic: "452 Mailbox full", TempBounces: 3},
-			true, "3 temporary bounces in ofn-v2-2019, the last <t3@mx>: 4.2.2 452 Mailbox full"},
-		{"fourth temporary", Bounce{Address: "c@example.test", Campaign: "c", MessageID: "t4@mx", Status: "4.2.2", TempBounces: 4},
-			true, "4 temporary bounces in c, the last <t4@mx>: 4.2.2"},
-		{"long diagnostic cut", Bounce{Address: "d@example.test", Campaign: "c", MessageID: "p@mx", Permanent: true, Status: "5.7.1", Diagnostic: long},
-			true, "bounce <p@mx>: 5.7.1 " + long[:200] + "…"},
+		{"unknown user", bounce("b1@mx", "userunknown", true, "5.1.1", "550 User unknown"), inbox.Repeats{}, true,
+			true, "bounce <b1@mx>: userunknown: 5.1.1 550 User unknown", "bounce"},
+		{"without Message-ID", bounce("", "hostunknown", true, "5.1.2", ""), inbox.Repeats{}, true,
+			true, "bounce without Message-ID of 2019-04-30T07:00:14Z: hostunknown: 5.1.2", "bounce"},
+		{"unknown user, temporary", bounce("t@mx", "userunknown", false, "4.1.1", "450 unverified"), inbox.Repeats{}, true,
+			false, "bounce <t@mx>: userunknown, 1 times in 1 campaigns: 4.1.1 450 unverified", "bounce"},
+		{"full mailbox, one campaign", bounce("f3@mx", "mailboxfull", false, "4.2.2", "452 Mailbox full"), inbox.Repeats{Bounces: 2, Campaigns: 1}, false,
+			false, "bounce <f3@mx>: mailboxfull, 3 times in 1 campaigns: 4.2.2 452 Mailbox full", "bounce"},
+		{"full mailbox, second campaign", bounce("f3@mx", "mailboxfull", false, "4.2.2", "452 Mailbox full"), inbox.Repeats{Bounces: 2, Campaigns: 1}, true,
+			true, "bounce <f3@mx>: mailboxfull, 3 times in 2 campaigns: 4.2.2 452 Mailbox full", "bounce"},
+		{"ours: DMARC", bounce("d@mx", "authfailure", true, "5.7.26", "550 DMARC"), inbox.Repeats{Bounces: 9, Campaigns: 3}, true,
+			false, "bounce <d@mx>: authfailure: a problem of ours (sender side), the address stays: 5.7.26 550 DMARC", "bounce"},
+		{"complaint", &ledger.InboxMessage{Kind: ledger.InboxComplaint, Address: "c@example.test", Campaign: "c", MessageID: "arf@isp", Reason: "complaint"},
+			inbox.Repeats{}, true, true, "complaint <arf@isp>: complaint", "complaint"},
+		{"long diagnostic cut", bounce("p@mx", "userunknown", true, "5.1.1", long), inbox.Repeats{}, true,
+			true, "bounce <p@mx>: userunknown: 5.1.1 " + long[:200] + "…", "bounce"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			reason, ok := suppressionPolicy(tc.b, DefaultTempBounceLimit)
-			if ok != tc.suppress || reason != tc.reason {
-				t.Errorf("suppressionPolicy(%+v) = %q, %v, want %q, %v", tc.b, reason, ok, tc.reason, tc.suppress)
+			d, reason, source := suppression(tc.rec, tc.before, tc.isNew)
+			if d.Suppress != tc.suppress || reason != tc.reason || source != tc.source {
+				t.Errorf("suppression(%+v) = %v, %q, %q; want %v, %q, %q", tc.rec, d.Suppress, reason, source, tc.suppress, tc.reason, tc.source)
 			}
 		})
 	}

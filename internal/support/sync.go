@@ -15,9 +15,8 @@ import (
 
 // Defaults of SyncOptions.
 const (
-	DefaultBatch           = 500
-	DefaultMaxBody         = 2 << 20
-	DefaultTempBounceLimit = 3
+	DefaultBatch   = 500
+	DefaultMaxBody = 2 << 20
 )
 
 // SyncOptions say how to read one instance's support mailbox.
@@ -37,9 +36,9 @@ type SyncOptions struct {
 	MaxBody int64
 	// Matcher knows the subjects of our notices; nil matches by Message-ID only.
 	Matcher *inbox.Matcher
-	// TempBounceLimit is how many temporary bounces of one address in one
-	// campaign suppress it (default 3).
-	TempBounceLimit int
+	// Unsubscribe is the instance's unsubscribe_mailto address, if any: a
+	// person's mail to it suppresses the sender.
+	Unsubscribe string
 	// Locale tells the locale of an address the ledger has no delivery for
 	// (from the recipients file); nil when unknown.
 	Locale func(addr string) string
@@ -55,9 +54,6 @@ func (o *SyncOptions) defaults() {
 	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = DefaultMaxBody
-	}
-	if o.TempBounceLimit <= 0 {
-		o.TempBounceLimit = DefaultTempBounceLimit
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -85,15 +81,17 @@ type SyncResult struct {
 
 // Suppression is an address this Sync put on the suppression list.
 type Suppression struct {
-	Address   string
-	Reason    string
-	Permanent bool // a permanent bounce; else TempBounceLimit temporary ones
+	Address string
+	Reason  string
+	// Permanent: suppressed at once (a permanent reason, a complaint, an
+	// unsubscribe request); else after repeats across campaigns.
+	Permanent bool
 }
 
 // Sync reads the messages that arrived in the mailbox since the last Sync,
 // batch by batch: envelope, header fields, flags and body structure first,
 // then the whole message only for those that may be ours. It records every
-// message in the ledger (unrelated ones by key only), suppresses the
+// message in the ledger (other mail by key only), suppresses the
 // addresses the suppression policy names, and moves the checkpoint
 // (UIDVALIDITY and the last UID read) once everything was read: a Sync that
 // fails leaves it where it was, and the next one reads those messages again
@@ -148,8 +146,8 @@ type syncer struct {
 	opts SyncOptions
 	box  *mailbox.Mailbox
 	res  *SyncResult
-	// tempBounces counts the temporary bounces of the batch being read, by
-	// campaign and address: the ledger has not recorded them yet.
+	// tempBounces counts the repeat-policy bounces of the batch being read,
+	// by campaign and address: the ledger has not recorded them yet.
 	tempBounces map[[2]string]int
 }
 
@@ -188,7 +186,11 @@ func (s *syncer) batch(ctx context.Context, uids []uint32) error {
 			pending[sum.UID], keyOf[sum.UID] = sum, key
 			continue
 		}
-		recs = append(recs, s.base(sum, key))
+		rec, err := s.untied(ctx, s.base(sum, key), sum)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, rec)
 	}
 	s.tempBounces = map[[2]string]int{}
 	var mark []uint32
@@ -203,7 +205,7 @@ func (s *syncer) batch(ctx context.Context, uids []uint32) error {
 		if err != nil {
 			return err
 		}
-		if rec.Kind != ledger.InboxUnrelated {
+		if rec.Kind != ledger.InboxOther {
 			mark = append(mark, uid)
 		}
 		recs = append(recs, rec)
@@ -238,7 +240,7 @@ func messageKey(s *mailbox.Summary) string {
 	return "sha256:" + hex.EncodeToString(h[:16])
 }
 
-// base is the record of a message as unrelated: key, place and date.
+// base is the record of a message as other mail: key, place and date.
 func (s *syncer) base(sum *mailbox.Summary, key string) ledger.InboxMessage {
 	date := sum.Date
 	if date.IsZero() {
@@ -246,6 +248,6 @@ func (s *syncer) base(sum *mailbox.Summary, key string) ledger.InboxMessage {
 	}
 	return ledger.InboxMessage{
 		Instance: s.opts.Instance, Key: key, Mailbox: s.box.Name, UIDValidity: s.box.UIDValidity, UID: sum.UID,
-		Kind: ledger.InboxUnrelated, Date: date, Answered: sum.Has(`\Answered`),
+		Kind: ledger.InboxOther, Date: date, Answered: sum.Has(`\Answered`),
 	}
 }

@@ -44,6 +44,15 @@ func sync(t *testing.T, box *mailboxtest.Box, l *ledger.Ledger, opts support.Syn
 	return res
 }
 
+func got0(t *testing.T, l *ledger.Ledger) []ledger.InboxMessage {
+	t.Helper()
+	ms, err := l.InboxMessages(t.Context(), ledger.InboxSelection{Instance: "katuma"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
 func unreported(t *testing.T, l *ledger.Ledger) ledger.InboxCounts {
 	t.Helper()
 	c, err := l.InboxCounts(t.Context(), ledger.InboxSelection{Instance: "katuma"})
@@ -78,18 +87,24 @@ func testSyncSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 	if res.Read != len(msgs) || res.New != len(msgs) || res.Resync {
 		t.Errorf("first Sync read %d, recorded %d new, resync %v; want %d, %d, false", res.Read, res.New, res.Resync, len(msgs), len(msgs))
 	}
-	if res.Bodies >= len(msgs) || res.Bodies < len(msgs)-want.Unrelated {
+	if res.Bodies >= len(msgs) || res.Bodies < len(msgs)-want.Unrelated-want.Untied {
 		t.Errorf("first Sync fetched %d bodies of %d messages, want every related one and not the plainly unrelated", res.Bodies, len(msgs))
 	}
 	c := unreported(t, l)
 	wantCounts := ledger.InboxCounts{Replies: want.Replies, AutoReplies: want.AutoReplies, HardBounces: want.HardBounces,
-		SoftBounces: want.SoftBounces, Unrelated: want.Unrelated}
+		SoftBounces: want.SoftBounces, Complaints: want.Complaints, Untied: want.Untied, Unrelated: want.Unrelated}
 	if c != wantCounts {
 		t.Errorf("counts = %+v, want %+v", c, wantCounts)
 	}
 	var suppressed []string
 	for _, s := range res.Suppressed {
 		suppressed = append(suppressed, s.Address)
+		if s.Address == "fina@example.test" {
+			if !strings.Contains(s.Reason, "complaint") {
+				t.Errorf("suppression reason %q names no complaint", s.Reason)
+			}
+			continue
+		}
 		if !strings.Contains(s.Reason, "bounce") || !strings.Contains(s.Reason, " 5.") && !strings.Contains(s.Reason, " 4.") {
 			t.Errorf("suppression reason %q names no bounce and status", s.Reason)
 		}
@@ -103,10 +118,14 @@ func testSyncSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 			t.Errorf("IsSuppressed(%s) = %v, %v, want true", a, ok, err)
 		}
 	}
-	for _, a := range []string{"dani@example.test", "pablo@huertaviva.test", "ana@example.test"} {
+	for _, a := range append(want.NotSuppressed, "pablo@huertaviva.test", "ana@example.test") {
 		if ok, _ := l.IsSuppressed(t.Context(), a); ok {
-			t.Errorf("%s is suppressed, want not (one temporary bounce, or a reply)", a)
+			t.Errorf("%s is suppressed, want not (a sender-side rejection, soft bounces in one campaign, or a reply)", a)
 		}
+	}
+	eva := slices.IndexFunc(got0(t, l), func(m ledger.InboxMessage) bool { return m.Address == "eva@example.test" })
+	if eva < 0 || got0(t, l)[eva].Reason != "authfailure" {
+		t.Errorf("Eva's DMARC bounce not recorded with reason authfailure")
 	}
 	got, err := l.InboxMessages(t.Context(), ledger.InboxSelection{Instance: "katuma"})
 	if err != nil {
@@ -161,8 +180,8 @@ func testSyncSupportInbox(t *testing.T, srv *mailboxtest.Server) {
 	if res.Bodies != 0 {
 		t.Errorf("after recreating the mailbox, Sync fetched %d bodies of messages it knew, want 0", res.Bodies)
 	}
-	if c := unreported(t, l); c != (ledger.InboxCounts{Unrelated: 1}) {
-		t.Errorf("after recreating the mailbox, unreported = %+v, want the one new unrelated message", c)
+	if c := unreported(t, l); c != (ledger.InboxCounts{Untied: 1}) {
+		t.Errorf("after recreating the mailbox, unreported = %+v, want the one new invoice", c)
 	}
 	cp, ok, err := l.MailboxCheckpoint(t.Context(), "katuma", box.Name)
 	if err != nil || !ok || cp.UIDValidity != res.Mailbox.UIDValidity || cp.LastUID != uint32(len(msgs)+2) {
@@ -207,7 +226,8 @@ func testSyncFailureKeepsCheckpoint(t *testing.T, srv *mailboxtest.Server) {
 		t.Errorf("Sync after a failure read %d, want all %d", res.Read, len(msgs))
 	}
 	c := unreported(t, l)
-	if c.Replies != want.Replies || c.HardBounces != want.HardBounces || c.SoftBounces != want.SoftBounces || c.Unrelated != want.Unrelated {
+	if c.Replies != want.Replies || c.HardBounces != want.HardBounces || c.SoftBounces != want.SoftBounces || c.Unrelated != want.Unrelated ||
+		c.Untied != want.Untied || c.Complaints != want.Complaints {
 		t.Errorf("counts after a failed and a good Sync = %+v, want each message once", c)
 	}
 }

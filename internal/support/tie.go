@@ -12,11 +12,12 @@ import (
 )
 
 // classify classifies one whole message, ties it to the delivery it answers
-// or returns, and applies a bounce to the suppression list.
+// or returns, and applies a bounce, a complaint or an unsubscribe request
+// to the suppression list.
 func (s *syncer) classify(ctx context.Context, sum *mailbox.Summary, key string, raw []byte) (ledger.InboxMessage, error) {
 	rec := s.base(sum, key)
-	v := inbox.Classify(raw, inbox.Options{Matcher: s.opts.Matcher})
-	if v.Kind == inbox.KindUnrelated {
+	v := inbox.Classify(raw, inbox.Options{Matcher: s.opts.Matcher, Unsubscribe: s.opts.Unsubscribe})
+	if v.Kind == inbox.KindOther {
 		return rec, nil
 	}
 	if !v.Date.IsZero() {
@@ -35,14 +36,14 @@ func (s *syncer) classify(ctx context.Context, sum *mailbox.Summary, key string,
 			return rec, err
 		}
 	}
-	if v.Kind != inbox.KindBounce {
+	if v.Kind != inbox.KindBounce && v.Kind != inbox.KindComplaint {
 		rec.Address = senderAddress(v.From)
 		rec.Excerpt = v.Text
 		rec.Locale = s.locale(ctx, d, found, rec.Address)
-		return rec, nil
+		return rec, s.unsubscribe(ctx, &rec, v)
 	}
 
-	rec.Permanent, rec.Status, rec.Diagnostic = v.Permanent, v.Status, v.Diagnostic
+	rec.Permanent, rec.Status, rec.Diagnostic, rec.Reason = v.Permanent, v.Status, v.Diagnostic, string(v.Reason)
 	rec.Address = strings.ToLower(v.Recipient)
 	if rec.Address == "" && found {
 		rec.Address = d.Recipient
@@ -57,6 +58,9 @@ func (s *syncer) classify(ctx context.Context, sum *mailbox.Summary, key string,
 		if found && rec.Campaign == "" {
 			rec.Campaign, rec.Notice = d.Campaign, d.Notice
 		}
+	}
+	if v.Kind == inbox.KindComplaint && rec.Campaign != "" && rec.Address == "" {
+		return rec, nil // a complaint about our notice with the address redacted (RFC 6590): counted, nobody to suppress
 	}
 	if rec.Campaign == "" || rec.Address == "" {
 		// Neither our Message-ID, nor our subject, nor our recipient: the

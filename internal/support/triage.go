@@ -2,8 +2,10 @@ package support
 
 import (
 	"bytes"
+	"context"
 
 	"github.com/openfoodfoundation/announce/internal/inbox"
+	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/mailbox"
 )
 
@@ -42,7 +44,30 @@ func needsBody(s *mailbox.Summary, m *inbox.Matcher) bool {
 	h = bytes.TrimRight(h, "\r\n")
 	probe := make([]byte, 0, len(h)+len(probeText)+4)
 	probe = append(append(append(probe, h...), "\r\n\r\n"...), probeText...)
-	return inbox.Classify(probe, inbox.Options{Matcher: m}).Kind != inbox.KindUnrelated
+	v := inbox.Classify(probe, inbox.Options{Matcher: m})
+	return v.Kind == inbox.KindBounce || v.Kind == inbox.KindComplaint || !v.Ref.IsZero()
+}
+
+// untied records a message whose body is not needed by what its header
+// says it is: a person's mail that answers no notice is listed in the
+// digest ("also in the inbox", by sender, subject and date) and may be an
+// unsubscribe request; the rest is counted. The classifier reads the header
+// alone, with an empty body.
+func (s *syncer) untied(ctx context.Context, rec ledger.InboxMessage, sum *mailbox.Summary) (ledger.InboxMessage, error) {
+	h := bytes.TrimRight(withoutField(sum.Header, "content-type"), "\r\n")
+	v := inbox.Classify(append(h, "\r\n\r\n"...), inbox.Options{Unsubscribe: s.opts.Unsubscribe})
+	if v.Kind != inbox.KindReply && v.Kind != inbox.KindAutoReply {
+		return rec, nil
+	}
+	rec.Kind, rec.MessageID, rec.Subject = string(v.Kind), v.MessageID, v.Subject
+	rec.Address, rec.Sender = senderAddress(v.From), v.From
+	if sum.From != "" && senderAddress(sum.From) == rec.Address {
+		rec.Sender = sum.From
+	}
+	if !v.Date.IsZero() {
+		rec.Date = v.Date
+	}
+	return rec, s.unsubscribe(ctx, &rec, v)
 }
 
 // withoutField returns header without the field name (lower case) and its

@@ -23,14 +23,18 @@ func (s Seeded) MessageID() string {
 }
 
 // Seeds are the deliveries the fixture answers: Ana replies, Bea's address
-// is unknown (a hard bounce), Carles's mailbox is full three times (three
-// temporary bounces), Dani's once, Eva says nothing.
+// is unknown (a hard bounce), Carles's mailbox is full three times in this
+// campaign (three temporary bounces, not enough to suppress: it may be
+// emptied before the next one), Dani's once, Eva's server refuses our
+// mail for failing DMARC (a sender-side rejection of a good address), Fina
+// reports it as spam (a complaint).
 var Seeds = []Seeded{
 	{"ana@example.test", "ca", "announce"},
 	{"bea@example.test", "es", "announce"},
 	{"carles@example.test", "ca", "reminder"},
 	{"dani@example.test", "es", "announce"},
 	{"eva@example.test", "es", "announce"},
+	{"fina@example.test", "ca", "announce"},
 }
 
 // Seed records Seeds as sent, for instance katuma.
@@ -51,7 +55,10 @@ func Seed(t testing.TB, l *ledger.Ledger) {
 // Want is what a digest of the fixture must find.
 type Want struct {
 	Sent, Replies, AutoReplies, HardBounces, SoftBounces, Unrelated int
+	Complaints, Untied                                              int
 	Suppressed                                                      []string // sorted
+	// NotSuppressed are addresses that bounced and must stay.
+	NotSuppressed []string
 	// ReplyText is in what Ana wrote; QuotedText is in the notice she
 	// quoted, and must be stripped.
 	ReplyText, QuotedText string
@@ -82,24 +89,31 @@ func Fixture(t testing.TB) ([][]byte, Want) {
 		Bounce(Seeds[3].Address, Seeds[3].MessageID(), "dani-1", false),
 		Bounce(Seeds[2].Address, Seeds[2].MessageID(), "carles-3", false),
 		Unrelated(2),
+		DMARCBounce(Seeds[4].Address, Seeds[4].MessageID(), "eva"),
+		Complaint(Seeds[5].Address, Seeds[5].MessageID(), "fina"),
 	)
 	w := Want{
 		Sent:        len(Seeds),
 		Replies:     5 + 1, // the corpus's and Ana's
 		AutoReplies: 4,
-		HardBounces: 10 + 1, // the corpus's and Bea's
+		HardBounces: 10 + 1 + 1, // the corpus's, Bea's and Eva's
 		SoftBounces: 1 + 3 + 1,
-		Unrelated:   2 + 2,
+		Complaints:  1,
+		Untied:      1 + 2, // a person's mail to another thread, the invoices
+		Unrelated:   1,     // the newsletter
 		Suppressed: []string{
-			"bea@example.test", "carles@example.test", // ours
-			// the corpus's permanent bounces
+			"bea@example.test", "fina@example.test", // ours
+			// the corpus's bounces for the recipient's permanent reasons
 			"carmen@example.test", "genevieve@marche-local.test", "info@cooperativa-del-camp.test", "marta@elrebost.test",
-			"mike@greenvalley.test", "nuria@lacistella.example", "pere@cal-pere.test", "rosa@huertasol.test",
+			"mike@greenvalley.test", "nuria@lacistella.example", "pere@cal-pere.test",
 			"sam@example.test", "tom@example.test",
 		},
-		ReplyText:   "Podem fer la comanda el dilluns abans del manteniment?",
-		QuotedText:  "tindrà un manteniment programat",
-		ReplyLocale: "ca",
+		// Eva's DMARC rejection is ours; Carles's and Rosa's mailboxes are
+		// full (Rosa's for good, by the status class: 5.2.2), Dani's once.
+		NotSuppressed: []string{"eva@example.test", "carles@example.test", "rosa@huertasol.test", "dani@example.test"},
+		ReplyText:     "Podem fer la comanda el dilluns abans del manteniment?",
+		QuotedText:    "tindrà un manteniment programat",
+		ReplyLocale:   "ca",
 	}
 	slices.Sort(w.Suppressed)
 	return msgs, w
@@ -183,6 +197,86 @@ Message-ID: <%s>
 
 --B0UND--
 `, subject, tag, rcpt, said, rcpt, rcpt, action, status, said, rcpt, id))
+}
+
+// DMARCBounce is Office 365's report of our message id to rcpt refused for
+// failing DMARC (5.7.26): a good address, our problem. tag makes its
+// Message-ID.
+func DMARCBounce(rcpt, id, tag string) []byte {
+	said := "550 5.7.26 Unauthenticated email from katuma.test is not accepted due to domain's DMARC policy. " +
+		"Please contact the administrator of katuma.test domain. If this was a legitimate mail please visit " +
+		"[Microsoft Support] to learn about the DMARC initiative."
+	return crlf(fmt.Sprintf(`Date: Tue, 30 Apr 2019 09:00:20 +0200
+From: Microsoft Outlook <postmaster@example.test>
+Subject: Undeliverable: Manteniment programat de Katuma el dimarts, 7 de maig del 2019
+To: bounces@katuma.test
+Auto-Submitted: auto-replied
+Message-Id: <bounce-%s@example.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B0UND"
+
+--B0UND
+Content-Type: text/plain; charset=us-ascii
+
+Your message to %s couldn't be delivered.
+
+--B0UND
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; AM6PR01MB1234.eurprd01.prod.outlook.example
+
+Final-Recipient: rfc822; %s
+Action: failed
+Status: 5.7.26
+Diagnostic-Code: smtp; %s
+
+--B0UND
+Content-Type: text/rfc822-headers
+
+From: Katuma <noreply@katuma.test>
+To: %s
+Subject: Manteniment programat de Katuma el dimarts, 7 de maig del 2019
+Message-ID: <%s>
+
+--B0UND--
+`, tag, rcpt, rcpt, said, rcpt, id))
+}
+
+// Complaint is an ARF spam complaint (RFC 5965) about our message id to
+// rcpt, as a mailbox provider's feedback loop sends it.
+func Complaint(rcpt, id, tag string) []byte {
+	return crlf(fmt.Sprintf(`Date: Thu, 2 May 2019 15:02:17 +0000
+From: <staff@fbl.example.test>
+Subject: complaint about message from 192.0.2.10
+To: <abuse@katuma.test>
+Message-Id: <arf-%s@fbl.example.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="ARF"
+
+--ARF
+Content-Type: text/plain; charset=us-ascii
+
+This is an email abuse report for an email message received from IP 192.0.2.10.
+
+--ARF
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: SomeGenerator/1.0
+Version: 1
+Original-Mail-From: <bounces@katuma.test>
+Original-Rcpt-To: <%s>
+
+--ARF
+Content-Type: text/rfc822-headers
+
+From: Katuma <noreply@katuma.test>
+To: %s
+Subject: Manteniment programat de Katuma el dimarts, 7 de maig del 2019
+Message-ID: <%s>
+
+--ARF--
+`, tag, rcpt, rcpt, id))
 }
 
 // Matcher knows the subjects of Katuma's and Canada's notices, as the

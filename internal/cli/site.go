@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/site"
+)
+
+type siteOptions struct {
+	paths   *paths
+	state   *stateFlag
+	out     string
+	now     string
+	baseURL string
+}
+
+func newSiteCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
+	opts := &siteOptions{paths: p, state: state}
+	cmd := &cobra.Command{
+		Use:   "site --out DIR [--state LEDGER] [--now RFC3339] [--base-url URL]",
+		Short: "Build the static status site: a page, an Atom feed and a calendar per instance and language, and the rollout's timeline",
+		Long: `site writes a static site under DIR, for any static web server (no script, no server code):
+
+  index.html                 the fleet: every window, the rollout timeline, the plan's warnings
+  timeline.svg               the timeline alone: every window on one UTC axis
+  rollout.ics                every window in one calendar (as announce plan --format ics)
+  KEY/index.html             the instance's languages (and a redirect to the default one)
+  KEY/LOCALE/index.html      its page: the window in local time and UTC, what is affected,
+                             the support contact, which notices went out
+  KEY/LOCALE/feed.atom       an Atom feed with an entry per notice that went out
+  KEY/LOCALE/calendar.ics    a calendar to subscribe to: the notices' event (same UID and SEQUENCE)
+
+Which notices went out comes from the ledger (--state, default as for due), read only; when
+there is no ledger at the default path the site shows the schedule alone. --base-url makes the
+feeds' links absolute. Nothing is written when any input is bad.
+` + exitHelp,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSite(cmd.Context(), env, opts) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.out, "out", "", "directory to write the site into (required)")
+	f.StringVar(&opts.now, "now", "", "build as at this moment (RFC 3339): what is upcoming, in progress or completed")
+	f.StringVar(&opts.baseURL, "base-url", "", "where the site is published (https://status.example.org/), for absolute links in the feeds")
+	return cmd
+}
+
+func runSite(ctx context.Context, env *Env, opts *siteOptions) error {
+	if opts.out == "" {
+		return usageError("site: --out DIR is required")
+	}
+	start := time.Now()
+	in, err := siteInput(ctx, env, opts.paths, opts.state, opts.now)
+	if err != nil {
+		return err
+	}
+	in.BaseURL = opts.baseURL
+	files, err := site.Build(in)
+	if err != nil {
+		return badInput(err)
+	}
+	if err := files.Write(opts.out); err != nil {
+		return err
+	}
+	n, size := files.Size()
+	fmt.Fprintf(env.Stderr, "site: %d files, %d bytes in %s (%s)\n", n, size, opts.out, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// siteInput loads what the site and the maintenance pages are built from;
+// the ledger only when it exists (an explicit --state must).
+func siteInput(ctx context.Context, env *Env, p *paths, state *stateFlag, nowFlag string) (site.Input, error) {
+	now, err := parseNow(env, nowFlag)
+	if err != nil {
+		return site.Input{}, err
+	}
+	inst, sched, r, err := p.load()
+	if err != nil {
+		return site.Input{}, err
+	}
+	in := site.Input{Instances: inst, Schedule: sched, Renderer: r, Templates: os.DirFS(p.templates), TemplatesDir: p.templates, Now: now}
+	in.History, err = readHistory(ctx, state, inst, sched)
+	return in, err
+}
+
+func readHistory(ctx context.Context, state *stateFlag, inst *config.Instances, sched *config.Schedule) (site.History, error) {
+	path, err := state.resolve()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if state.path != "" {
+			return nil, badInput(fmt.Errorf("--state %s: no such ledger", path))
+		}
+		return nil, nil
+	}
+	l, err := ledger.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	return site.ReadHistory(ctx, l, sched.Campaign, inst.Keys())
+}
