@@ -17,12 +17,13 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func shipped(t *testing.T) *Plan {
 	t.Helper()
-	root, _ := filepath.Abs("../..")
-	inst, err := config.LoadInstances(filepath.Join(root, "config/instances.toml"))
+	// Relative paths: the findings name the file, and the golden files must
+	// read the same in every checkout.
+	inst, err := config.LoadInstances("../../config/instances.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := config.LoadSchedule(filepath.Join(root, "config/schedule.toml"), inst)
+	s, err := config.LoadSchedule("../../config/schedule.toml", inst)
 	if err != nil {
 		t.Fatal(err)
 	}
