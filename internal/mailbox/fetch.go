@@ -249,7 +249,16 @@ func (c *Conn) Bodies(ctx context.Context, uids []uint32, limit int64, each func
 // (go-imap v2.0.0-beta.8). So the connection is closed first and what the
 // reader still hands over is thrown away until it sees the closed connection
 // and ends the command. The Conn is unusable after.
+//
+// When err is a literal that could not be read, the connection is already
+// broken and that error released the reader, which ends on its own: then
+// nothing is drained, because cmd.Next would read that literal again, on
+// the reader's buffer, while the reader goes on.
 func (c *Conn) abort(ctx context.Context, cmd *imapclient.FetchCommand, step string, err error) error {
+	if err != nil {
+		c.c.Close()
+		return c.fail(ctx, step, err)
+	}
 	closed := make(chan struct{})
 	go func() {
 		c.c.Close()
@@ -258,10 +267,7 @@ func (c *Conn) abort(ctx context.Context, cmd *imapclient.FetchCommand, step str
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 	}
 	<-closed
-	if err == nil {
-		return nil
-	}
-	return c.fail(ctx, step, err)
+	return nil
 }
 
 // Flags returns the current flags of uids (those still in the mailbox).
