@@ -148,6 +148,19 @@ CREATE INDEX inbox_messages_date ON inbox_messages (instance, date);
 -- A reply or a bounce names our Message-ID: whose delivery was it?
 CREATE INDEX deliveries_message_id ON deliveries (message_id);
 `,
+	// 6: manual sends that the timing guard refused and --force sent anyway.
+	`
+CREATE TABLE overrides (
+	campaign TEXT    NOT NULL,
+	instance TEXT    NOT NULL,
+	notice   TEXT    NOT NULL,
+	reason   TEXT    NOT NULL, -- what the guard said
+	command  TEXT    NOT NULL,
+	at       INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX overrides_notice ON overrides (campaign, instance, notice);
+`,
 }
 
 // migrate brings db up to len(steps). It runs in one write transaction, so
