@@ -92,6 +92,9 @@ func (p *Plan) Execute(ctx context.Context, o ExecOptions) error {
 	if p.ledger == nil {
 		return errors.New("a plan made without a ledger cannot be executed")
 	}
+	if err := p.guard(); err != nil {
+		return err
+	}
 	clients := newClientCache(o.Clients)
 	for _, np := range p.Notices {
 		in := np.Job().Instance
@@ -115,6 +118,9 @@ func (p *Plan) Execute(ctx context.Context, o ExecOptions) error {
 		if err := o.Confirm(p); err != nil {
 			return err
 		}
+	}
+	if err := x.recordOverrides(ctx, p); err != nil {
+		return err
 	}
 	failed := false
 	var errs []error
