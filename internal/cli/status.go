@@ -54,11 +54,11 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	l, err := opts.state.openCtx(ctx)
+	l, err := opts.state.openExisting(ctx) // read only: never creates one
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer closeLedger(l)
 	rows, err := dispatch.Status(ctx, l, inst, sched, keys, now)
 	if err != nil {
 		return err

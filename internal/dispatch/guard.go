@@ -31,13 +31,17 @@ import (
 // cancel when the schedule does not cancel the window, or the window it
 // calls off is over.
 //
-// --force (PlanOptions.Force) sends anyway, and the ledger records that it
+// The guard keeps emails from going out at the wrong time: a run that only
+// posts or edits the forum copy (--forum-only, to repair or --update a post)
+// is not refused. --force (PlanOptions.Force) sends anyway, and the ledger records that it
 // did, with the reason it overrode (ledger.Override).
 type Guard struct {
 	// Refusal is why the notice should not go by hand now; empty when it may.
 	Refusal string
 	// Timing is where the notice stands now, for the dry run.
 	Timing string
+	// Forced is set when the run sends it even if refused (--force).
+	Forced bool
 }
 
 // Refused reports whether the guard refuses the send.
@@ -156,6 +160,10 @@ func roughly(d time.Duration) string {
 	}
 }
 
+// Refused is what Execute would refuse: a *RefusedError per notice the
+// guard refuses (joined), unless the run is forced; nil when it may go.
+func (p *Plan) Refused() error { return p.guard() }
+
 // guard refuses the run, one error per refused notice, unless it is forced:
 // all or nothing, so that no run is half-sent by the guard.
 func (p *Plan) guard() error {
@@ -164,7 +172,7 @@ func (p *Plan) guard() error {
 	}
 	var errs []error
 	for _, np := range p.Notices {
-		if np.Guard.Refused() {
+		if np.Guard.Refused() && np.Email {
 			job := np.Job()
 			errs = append(errs, &RefusedError{Instance: job.Instance.Key, Notice: job.Key(), Reason: np.Guard.Refusal})
 		}
@@ -180,7 +188,7 @@ func (x *execution) recordOverrides(ctx context.Context, p *Plan) error {
 		cmd += " --force"
 	}
 	for _, np := range p.Notices {
-		if !np.Guard.Refused() {
+		if !np.Guard.Refused() || !np.Email {
 			continue
 		}
 		job := np.Job()

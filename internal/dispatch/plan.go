@@ -147,6 +147,7 @@ func PlanNotices(ctx context.Context, l *ledger.Ledger, o PlanOptions) (*Plan, e
 			if np.Guard, err = guardNotice(ctx, h, o.Schedule, in, w, n, change, now); err != nil {
 				return nil, err
 			}
+			np.Guard.Forced = o.Force
 			np.Email = !o.Forum.Only
 			if in.Forum != nil && !o.Forum.Skip {
 				if np.Forum, err = planForum(np.Prepared, h.posted, o.Forum.Update); err != nil {
