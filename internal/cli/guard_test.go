@@ -65,8 +65,9 @@ func TestManualSendGuard(t *testing.T) {
 
 	// The announce at its moment goes; a reschedule to the same window does not.
 	onTime := at("2019-04-30T12:00:00+02:00")
-	if code, out, errs := runCLIAt(t, onTime, nil, send("announce")...); code != 0 {
-		t.Fatalf("announce on time: exit %d\n%s%s", code, out, errs)
+	code, _, stderr = runCLIAt(t, onTime, nil, send("announce")...)
+	if code != 0 || !strings.HasPrefix(stderr, "ledger: "+state+" (from --state), new: nothing was sent from it before\n") {
+		t.Fatalf("announce on time: exit %d, stderr (want the new ledger named first):\n%s", code, stderr)
 	}
 	code, _, stderr = runCLIAt(t, onTime, nil, send("reschedule")...)
 	if code != exitInput || !strings.Contains(stderr, "katuma reschedule-1 notice: refused: the window did not move: readers were told Tue 2019-05-07 09:00–11:00 (at the latest 12:00) CEST, as the schedule still says") {
@@ -88,7 +89,7 @@ func TestManualSendGuard(t *testing.T) {
 
 	// --force: sent, said, and recorded.
 	code, _, stderr = runCLIAt(t, early, nil, send("reminder", "--force")...)
-	if code != 0 || !strings.Contains(stderr, "katuma reminder notice: sending despite the timing guard (--force, recorded in the ledger): it is due Mon 2019-05-06 09:00 CEST, 13 days from now") {
+	if code != 0 || !strings.HasPrefix(stderr, "ledger: "+state+" (from --state)\n") || !strings.Contains(stderr, "katuma reminder notice: sending despite the timing guard (--force, recorded in the ledger): it is due Mon 2019-05-06 09:00 CEST, 13 days from now") {
 		t.Errorf("forced reminder: exit %d, %s", code, stderr)
 	}
 	if n := srv.Stats().Accepted; n != 26 {
