@@ -105,4 +105,8 @@ func TestManualSendGuard(t *testing.T) {
 		ov[0].Command != "announce --instance katuma --notice reminder --force" || !strings.Contains(ov[0].Reason, "13 days from now") {
 		t.Errorf("overrides = %+v, %v; want the forced reminder", ov, err)
 	}
+	code, stdout, _ = runCLIAt(t, early, nil, "status", "--instance", "katuma", "--format", "json", "--state", state)
+	if code != 0 || !strings.Contains(stdout, `"notice":"reminder"`) || !strings.Contains(stdout, `"forced":"it is due Mon 2019-05-06 09:00 CEST, 13 days from now`) {
+		t.Errorf("status does not show the forced send: exit %d\n%s", code, stdout)
+	}
 }

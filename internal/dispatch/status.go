@@ -25,6 +25,9 @@ type NoticeStatus struct {
 	Suppressed int    `json:"suppressed"`
 	Pending    int    `json:"pending"`
 	ForumURL   string `json:"forum_url,omitempty"`
+	// Forced is what the timing guard said when a send by hand overrode it
+	// with --force (the latest such send).
+	Forced string `json:"forced,omitempty"`
 }
 
 // Status reports, for every scheduled notice of each instance in keys, when
@@ -32,8 +35,15 @@ type NoticeStatus struct {
 // With l nil (no ledger yet) nothing was sent.
 func Status(ctx context.Context, l *ledger.Ledger, inst *config.Instances, sched *config.Schedule, keys []string, now time.Time) ([]NoticeStatus, error) {
 	outcomes, posted := map[ledger.NoticeKey]ledger.NoticeRecord{}, map[ledger.NoticeKey]ledger.ForumPost{}
+	forced := map[ledger.NoticeKey]string{}
 	if l != nil {
-		var err error
+		ov, err := l.Overrides(ctx, sched.Campaign)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range ov {
+			forced[ledger.NoticeKey{Instance: o.Instance, Notice: o.Notice}] = o.Reason
+		}
 		if outcomes, err = l.NoticeOutcomes(ctx, sched.Campaign); err != nil {
 			return nil, err
 		}
@@ -59,7 +69,7 @@ func Status(ctx context.Context, l *ledger.Ledger, inst *config.Instances, sched
 				Sent: c.Sent, Failed: c.FailedTemp + c.FailedPerm, Suppressed: c.Suppressed, Pending: c.Pending + c.Sending,
 			}
 			k := ledger.NoticeKey{Instance: key, Notice: string(m.Notice)}
-			st.ForumURL = posted[k].URL
+			st.ForumURL, st.Forced = posted[k].URL, forced[k]
 			rec, done := outcomes[k]
 			switch {
 			case done:
