@@ -89,8 +89,8 @@ func TestBadInput(t *testing.T) {
 			if code != exitInput {
 				t.Errorf("exit = %d, want %d", code, exitInput)
 			}
-			if stderr != tt.wantStderr {
-				t.Errorf("stderr =\n%s\nwant\n%s", stderr, tt.wantStderr)
+			if got := withoutLedgerLine(stderr); got != tt.wantStderr {
+				t.Errorf("stderr =\n%s\nwant\n%s", got, tt.wantStderr)
 			}
 			if stdout != "" {
 				t.Errorf("stdout = %q, want nothing", stdout)

@@ -93,9 +93,10 @@ func exitCode(err error) int {
 		inv *dispatch.InvalidError
 		din *dispatch.InputError
 		fe  *recipients.FileError
+		ref *dispatch.RefusedError // the timing guard: the command is wrong now, like a declined confirmation
 	)
 	switch {
-	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe),
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe), errors.As(err, &ref),
 		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage), errors.Is(err, ofndb.ErrSchema):
 		return exitInput
 	default:

@@ -29,7 +29,7 @@ func TestRepeatedKillsBoundCopies(t *testing.T) {
 	}
 	writeRecipients(t, "katuma", rows...)
 	state := filepath.Join(t.TempDir(), "ledger.db")
-	args := []string{"--instance", "katuma", "--notice", "announce", "--yes", "--state", state}
+	args := []string{"--instance", "katuma", "--notice", "announce", "--yes", "--force", "--state", state}
 
 	killed := 0
 	for k := 0; k < kills; k++ {

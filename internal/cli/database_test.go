@@ -174,10 +174,14 @@ CREATE VIEW customers AS SELECT customers_slow.* FROM customers_slow, pg_sleep(1
 			want := strings.ReplaceAll(tt.want, "/DB:", "/"+name+":") + "\n"
 			state := filepath.Join(dir, "ledger.db")
 			for _, args := range [][]string{
-				{"--instance", "katuma", "--dry-run", "--notice", "announce"},
+				{"--instance", "katuma", "--dry-run", "--notice", "announce", "--state", state},
 				{"--instance", "katuma", "--notice", "announce", "--yes", "--state", state},
 			} {
 				code, stdout, stderr := runCLI(t, args...)
+				want := want
+				if args[2] == "--dry-run" { // it names the ledger it reads; the send, the one it would create
+					want = "no ledger at " + state + " (from --state): nothing sent yet\n" + want
+				}
 				if code != tt.code || stderr != want {
 					t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d, stderr:\n%s", args, code, stderr, tt.code, want)
 				}

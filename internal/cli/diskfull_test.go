@@ -50,7 +50,7 @@ func TestLedgerFullMidSend(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "ledger.db")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "ANNOUNCE_TEST_FSIZE=1200000",
-		"ANNOUNCE_TEST_CHILD="+strings.Join([]string{"--instance", "katuma", "--notice", "announce", "--yes", "--no-forum", "--state", state}, "\x1f"))
+		"ANNOUNCE_TEST_CHILD="+strings.Join([]string{"--instance", "katuma", "--notice", "announce", "--yes", "--force", "--no-forum", "--state", state}, "\x1f"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

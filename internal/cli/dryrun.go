@@ -51,6 +51,7 @@ func printJob(w io.Writer, np *dispatch.NoticePreview) error {
 	c := np.Census
 	fmt.Fprintf(w, "=== %s (%s) · %s notice · campaign %s, release %s\n", in.Key, in.Name, job.Notice, job.Schedule.Campaign, job.Schedule.Release)
 	fmt.Fprintf(w, "window:     %s\n", windowLine(win, in))
+	printGuard(w, np.NoticePlan)
 	fmt.Fprintf(w, "recipients: %d from %s", c.Total, in.Recipients)
 	if len(c.Invalid) > 0 {
 		fmt.Fprintf(w, ", %d invalid rows skipped", len(c.Invalid))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/openfoodfoundation/announce/internal/config"
@@ -15,3 +16,16 @@ func writeFile(t *testing.T, path, content string) {
 }
 
 func secretOf(env, file string) config.Secret { return config.Secret{Env: env, File: file} }
+
+// withoutLedgerLine drops the line naming the ledger (state.go's say), for
+// tests about other output.
+func withoutLedgerLine(stderr string) string {
+	lines := strings.SplitAfter(stderr, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "ledger: ") && !strings.HasPrefix(l, "no ledger at ") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "")
+}

@@ -10,15 +10,20 @@ import (
 
 // openReadOnly opens the ledger for a command that only reads it (status,
 // suppress list): without writing, so that it works on a read-only file or
-// file system. A ledger that does not exist yet is opened as before.
+// file system, and without creating one — nil when there is none, which it
+// says, as it names the one it opened.
 func (s *stateFlag) openReadOnly(ctx context.Context) (*ledger.Ledger, error) {
-	p, err := s.resolve()
+	loc, err := s.locate()
 	if err != nil {
 		return nil, err
 	}
-	l, err := ledger.OpenReadOnly(ctx, p)
+	l, err := ledger.OpenReadOnly(ctx, loc.Path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return ledger.Open(ctx, p)
+		s.say("no ledger at %s: nothing sent yet", loc)
+		return nil, nil
+	}
+	if err == nil {
+		s.say("ledger: %s", loc)
 	}
 	return l, err
 }

@@ -191,7 +191,7 @@ func TestEmptyListRefusesTheWholeRun(t *testing.T) {
 	if err := os.WriteFile("recipients/uk.csv", []byte("email,name,locale,role\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := runCLI(t, "--instance", "all", "--notice", "announce", "--yes", "--no-forum", "--state", state)
+	code, _, stderr := runCLI(t, "--instance", "all", "--notice", "announce", "--yes", "--force", "--no-forum", "--state", state)
 	if code != exitInput || !strings.Contains(stderr, "recipients/uk.csv") || !strings.Contains(stderr, "no valid recipient") {
 		t.Errorf("send: exit %d, stderr %q; want 2 naming uk's file", code, stderr)
 	}

@@ -27,10 +27,12 @@ type notifyOptions struct {
 	// resendUncertain sends again messages that may have been delivered
 	// (no reply to their end; in flight at repeated crashes).
 	resendUncertain bool
+	force           bool
 }
 
 func newRootCmd(env *Env) *cobra.Command {
 	opts := &notifyOptions{}
+	opts.state.bind(env, &opts.paths.instances)
 	cmd := &cobra.Command{
 		Use:   "announce --instance KEY --dry-run [--notice NOTICE] [--out DIR]",
 		Short: "Tell the users of an OFN instance about scheduled maintenance",
@@ -49,7 +51,18 @@ Notices: announce (a week before), reminder (the day before), start, done.
   announce due | status | plan | digest | classify  see each one's --help
 
 A real send records every recipient in the ledger (--state): a rerun sends only what
-was not sent, after a crash or Ctrl-C too. Passwords come from the environment
+was not sent, after a crash or Ctrl-C too. Which ledger: --state, else $ANNOUNCE_STATE,
+else state = "PATH" in the instances file, else $STATE_DIRECTORY/ledger.db (systemd's
+StateDirectory=), else $XDG_STATE_HOME/announce/ledger.db; every command names it on
+stderr, and read-only ones never create it.
+
+A send by hand follows due's timing rules and refuses (exit 2, nothing sent, the reason
+on one line) a notice far from its moment (the announce more than its days_before early,
+the reminder before the announce's moment, the start more than an hour early, the done
+before the window began; [manual_early] in the schedule changes these), one past its
+catch-up limit, one after a later notice of the window went out, and a reschedule whose
+window did not move. The dry run says what the guard says; --force sends anyway and
+records that it did in the ledger. Passwords come from the environment
 variable or file the instances file names, never from the file itself.
 ` + exitHelp,
 		SilenceUsage:  true,
@@ -71,6 +84,7 @@ variable or file the instances file names, never from the file itself.
 	f.BoolVar(&opts.yes, "yes", false, "send without asking (needed without a terminal above 10 recipients)")
 	f.BoolVar(&opts.noForum, "no-forum", false, "send the emails only, not the forum copy")
 	f.BoolVar(&opts.forumOnly, "forum-only", false, "post only the forum copy, send no email")
+	f.BoolVar(&opts.force, "force", false, "send even what due's timing rules refuse (too early, too late, an unmoved reschedule); recorded in the ledger")
 	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
 	f.BoolVar(&opts.resendUncertain, "resend-uncertain", false, "also send, once more, the messages that may have been delivered (listed by announce status)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
@@ -119,7 +133,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		return err
 	}
 	po := dispatch.PlanOptions{Instances: inst, Schedule: sched, Renderer: r, Keys: keys, Notices: notices, SkipInvalid: opts.skipInvalid,
-		Forum: dispatch.ForumMode{Skip: opts.noForum, Only: opts.forumOnly, Update: opts.update}}
+		Forum: dispatch.ForumMode{Skip: opts.noForum, Only: opts.forumOnly, Update: opts.update}, Now: env.Now(), Force: opts.force}
 	if opts.dryRun {
 		// A dry run writes nothing, and creates no ledger where there is none.
 		l, err := opts.state.openExisting(ctx)
@@ -133,14 +147,18 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		}
 		return dryRun(ctx, env, p, opts.out)
 	}
-	l, err := opts.state.openExisting(ctx)
+	l, err := opts.state.openForSend(ctx)
 	if err != nil {
 		return err
 	}
 	if l == nil {
 		// The first send: plan it before the ledger exists, so that bad
 		// input (a file, a database) leaves no ledger behind.
-		if _, err := dispatch.PlanNotices(ctx, nil, po); err != nil {
+		p, err := dispatch.PlanNotices(ctx, nil, po)
+		if err == nil {
+			err = p.Refused() // the timing guard, too, leaves no ledger
+		}
+		if err != nil {
 			return err
 		}
 		if l, err = opts.state.openCtx(ctx); err != nil {
@@ -152,6 +170,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
+	warnForced(env, p)
 	rep := newReporter(env, inst, env.Now)
 	return p.Execute(ctx, dispatch.ExecOptions{
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/site"
 )
 
@@ -95,14 +94,11 @@ func readHistory(ctx context.Context, state *stateFlag, inst *config.Instances, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if state.path != "" {
-			return nil, badInput(fmt.Errorf("--state %s: no such ledger", path))
-		}
-		return nil, nil
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && state.path != "" {
+		return nil, badInput(fmt.Errorf("--state %s: no such ledger", path))
 	}
-	l, err := ledger.Open(ctx, path)
-	if err != nil {
+	l, err := state.openExisting(ctx) // read only; none: the schedule alone
+	if err != nil || l == nil {
 		return nil, err
 	}
 	defer l.Close()

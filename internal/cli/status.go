@@ -61,7 +61,7 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer closeLedger(l)
 	if opts.failed {
 		return printFailed(ctx, env, l, dispatch.Scope{Campaign: sched.Campaign, Instance: opts.instance})
 	}

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,35 +12,25 @@ import (
 	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
-// stateFlag is --state, the ledger's path.
-type stateFlag struct{ path string }
+// stateFlag is --state, the ledger's path (see state.go for the others).
+type stateFlag struct {
+	path      string
+	env       *Env
+	instances *string
+}
 
 func (s *stateFlag) register(cmd *cobra.Command) {
-	cmd.PersistentFlags().StringVar(&s.path, "state", "", "ledger database (default $XDG_STATE_HOME/announce/ledger.db)")
+	cmd.PersistentFlags().StringVar(&s.path, "state", "", stateHelp)
 }
 
 func (s *stateFlag) open(cmd *cobra.Command) (*ledger.Ledger, error) { return s.openCtx(cmd.Context()) }
 
-func (s *stateFlag) openCtx(ctx context.Context) (*ledger.Ledger, error) {
-	p, err := s.resolve()
-	if err != nil {
-		return nil, err
-	}
-	return ledger.Open(ctx, p)
-}
+func (s *stateFlag) openCtx(ctx context.Context) (*ledger.Ledger, error) { return s.create(ctx) }
 
-// openExisting opens the ledger only when it exists: nil, and no file
-// created, when there is none (what a dry run reads). One that exists but
-// cannot be read is an error, not an empty past.
+// openExisting opens the ledger only when it exists (what a read-only
+// command reads) and says which, or that there is none.
 func (s *stateFlag) openExisting(ctx context.Context) (*ledger.Ledger, error) {
-	p, err := s.resolve()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	return ledger.Open(ctx, p)
+	return s.existing(ctx, true)
 }
 
 // closeLedger closes l if it is open.
@@ -52,12 +40,10 @@ func closeLedger(l *ledger.Ledger) {
 	}
 }
 
-// resolve returns the ledger's path: --state, or the default.
+// resolve returns the ledger's path.
 func (s *stateFlag) resolve() (string, error) {
-	if s.path != "" {
-		return s.path, nil
-	}
-	return ledger.DefaultPath()
+	loc, err := s.locate()
+	return loc.Path, err
 }
 
 func newSuppressCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
@@ -132,14 +118,17 @@ reason says it came from the token.
 		Short: "List suppressed addresses",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Read only: works on a read-only ledger, and creates none.
 			l, err := state.openReadOnly(cmd.Context())
 			if err != nil {
 				return err
 			}
-			defer l.Close()
-			ss, err := dispatch.Suppressions(cmd.Context(), l)
-			if err != nil {
-				return err
+			defer closeLedger(l)
+			var ss []ledger.Suppression
+			if l != nil {
+				if ss, err = dispatch.Suppressions(cmd.Context(), l); err != nil {
+					return err
+				}
 			}
 			w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ADDRESS\tSINCE\tSOURCE\tREASON")

@@ -7,6 +7,10 @@ type Instances struct {
 	// File is the path the instances were read from, for messages.
 	File      string               `toml:"-"`
 	Instances map[string]*Instance `toml:"instances"`
+	// State is the ledger's path (state = "/var/lib/announce/ledger.db"),
+	// relative to the working directory like every path here; --state and
+	// ANNOUNCE_STATE win over it (see ReadState).
+	State string `toml:"state"`
 
 	pos positions // key → line, for the planner's messages
 }

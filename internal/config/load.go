@@ -366,6 +366,7 @@ func (s *Schedule) validate(ps *problems, inst *Instances) {
 		s.validateWindowPlan(ps, p, w)
 	}
 	checkSendRules(ps, "send", s.Send)
+	checkManualEarly(ps, s.ManualEarly)
 	s.validatePlan(ps)
 }
 

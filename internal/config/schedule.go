@@ -17,6 +17,10 @@ type Schedule struct {
 	// Send overrides when notices go out, for every window of the campaign:
 	// [send.reminder] days_before = 1, at = "10:00".
 	Send map[string]SendRule `toml:"send"`
+	// ManualEarly is how long before its moment a notice may be sent by
+	// hand (announce --notice N): [manual_early] reminder = "36h". Unset:
+	// see timing.Moments.
+	ManualEarly map[string]Duration `toml:"manual_early"`
 	// TestReady is the day testers get the release; TestDays how many
 	// working days of testing it needs before any window. Optional.
 	TestReady *LocalDate `toml:"test_ready"`

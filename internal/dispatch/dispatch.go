@@ -7,7 +7,10 @@
 // is that plan previewed (Plan.Preview: every message built, the bytes a
 // send would put on the wire written with --out); the send is that plan
 // carried out (Plan.Execute: the run lock, every recipient recorded, the
-// notice's outcome and the window its readers were told recorded). RunDue
+// notice's outcome and the window its readers were told recorded). A plan
+// also carries each notice's Guard, due's timing rules applied to a send by
+// hand: Execute refuses what it refuses unless forced, and records the
+// override (guard.go). RunDue
 // does the same for every notice whose moment came, and reports events to a
 // callback. Status, the failed and uncertain deliveries (Failures,
 // UncertainMessages, RetryFailed) and the suppression list are read and

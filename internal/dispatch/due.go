@@ -130,11 +130,7 @@ func DueNow(ctx context.Context, l *ledger.Ledger, inst *config.Instances, s *co
 			case m.At(now) == timing.Due:
 				out = append(out, Action{Instance: key, Moment: m, Do: DoSend})
 			case m.At(now) == timing.Expired:
-				reason := fmt.Sprintf("not sent before %s", m.Until.Format("2006-01-02 15:04 MST"))
-				if m.Superseded != "" {
-					reason += fmt.Sprintf(" (the %s notice carries the news)", m.Superseded)
-				}
-				out = append(out, Action{Instance: key, Moment: m, Do: DoExpire, Reason: reason})
+				out = append(out, Action{Instance: key, Moment: m, Do: DoExpire, Reason: expiredReason(m)})
 			}
 		}
 	}

@@ -99,6 +99,9 @@ func (p *Plan) Execute(ctx context.Context, o ExecOptions) error {
 	if p.ledger == nil {
 		return errors.New("a plan made without a ledger cannot be executed")
 	}
+	if err := p.guard(); err != nil {
+		return err
+	}
 	// An empty list is refused before anything is sent to any instance: a
 	// run of several is not left half-done by the input of one.
 	var empty []error
@@ -136,6 +139,9 @@ func (p *Plan) Execute(ctx context.Context, o ExecOptions) error {
 		if err := o.Confirm(ctx, p); err != nil {
 			return err
 		}
+	}
+	if err := x.recordOverrides(ctx, p); err != nil {
+		return err
 	}
 	failed := false
 	var errs []error

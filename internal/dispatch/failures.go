@@ -24,6 +24,9 @@ func (s Scope) ledger() ledger.Scope {
 // (status --failed): temporary ones the next run retries, permanent ones
 // only after RetryFailed.
 func Failures(ctx context.Context, l *ledger.Ledger, s Scope) ([]ledger.Failure, error) {
+	if l == nil {
+		return nil, nil // no ledger: nothing was sent, nothing failed
+	}
 	return l.Failures(ctx, s.ledger())
 }
 
@@ -31,6 +34,9 @@ func Failures(ctx context.Context, l *ledger.Ledger, s Scope) ([]ledger.Failure,
 // no reply to their end, or in flight at repeated crashes (ledger.HoldAfter).
 // A send sends them again only with ExecOptions.ResendUncertain.
 func UncertainMessages(ctx context.Context, l *ledger.Ledger, s Scope) ([]ledger.Failure, error) {
+	if l == nil {
+		return nil, nil
+	}
 	return l.Uncertain(ctx, s.ledger())
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/ledger"
@@ -44,6 +45,10 @@ type PlanOptions struct {
 	// census lists them) instead of failing.
 	SkipInvalid bool
 	Forum       ForumMode
+	// Now is when the plan is made (zero: time.Now), for the timing guard
+	// of a send by hand (Guard); Force sends what it refuses.
+	Now   time.Time
+	Force bool
 }
 
 // Plan is what a run of announce would do, worked out from the files and
@@ -53,6 +58,7 @@ type Plan struct {
 	Notices []*NoticePlan
 	Forum   ForumMode
 	ledger  *ledger.Ledger
+	force   bool
 }
 
 // NoticePlan is one notice of one instance, prepared and counted.
@@ -69,6 +75,8 @@ type NoticePlan struct {
 	// Forum is the forum copy and what posting it would do; nil when the
 	// instance has no forum or the run skips it.
 	Forum *ForumPlan
+	// Guard is what due's timing rules say of sending it by hand now.
+	Guard Guard
 }
 
 // Job is the notice's render job.
@@ -101,7 +109,11 @@ func PlanNotices(ctx context.Context, l *ledger.Ledger, o PlanOptions) (*Plan, e
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Forum: o.Forum, ledger: l}
+	p := &Plan{Forum: o.Forum, ledger: l, force: o.Force}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	var invalid []error
 	for _, key := range o.Keys {
 		in := o.Instances.Instances[key]
@@ -132,6 +144,10 @@ func PlanNotices(ctx context.Context, l *ledger.Ledger, o PlanOptions) (*Plan, e
 			if err != nil {
 				return nil, err
 			}
+			if np.Guard, err = guardNotice(ctx, h, o.Schedule, in, w, n, change, now); err != nil {
+				return nil, err
+			}
+			np.Guard.Forced = o.Force
 			np.Email = !o.Forum.Only
 			if in.Forum != nil && !o.Forum.Skip {
 				if np.Forum, err = planForum(np.Prepared, h.posted, o.Forum.Update); err != nil {
@@ -211,6 +227,7 @@ type history struct {
 	l        *ledger.Ledger
 	campaign string
 	posted   map[ledger.NoticeKey]ledger.ForumPost
+	notices  map[ledger.NoticeKey]ledger.NoticeRecord // read by outcomes
 }
 
 func readHistory(ctx context.Context, l *ledger.Ledger, campaign string) (*history, error) {
@@ -221,6 +238,20 @@ func readHistory(ctx context.Context, l *ledger.Ledger, campaign string) (*histo
 	var err error
 	h.posted, err = l.ForumPosts(ctx, campaign)
 	return h, err
+}
+
+// outcomes is what became of each notice of the campaign, read once.
+func (h *history) outcomes(ctx context.Context) (map[ledger.NoticeKey]ledger.NoticeRecord, error) {
+	if h.l == nil {
+		return nil, nil
+	}
+	if h.notices == nil {
+		var err error
+		if h.notices, err = h.l.NoticeOutcomes(ctx, h.campaign); err != nil {
+			return nil, err
+		}
+	}
+	return h.notices, nil
 }
 
 func (h *history) change(ctx context.Context, key string, n config.Notice) (*Change, bool, error) {

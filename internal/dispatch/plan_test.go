@@ -59,6 +59,7 @@ func TestPlanPreviewExecute(t *testing.T) {
 	srv := mailertest.Start(t, mailertest.Options{})
 	opts, addrs := planFixture(t, srv, 6)
 	now := time.Date(2019, 4, 30, 10, 0, 0, 0, time.UTC)
+	opts.Now = now
 
 	// Without a ledger: nothing happened yet, and nothing can be executed.
 	dry, err := PlanNotices(ctx, nil, opts)

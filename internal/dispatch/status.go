@@ -26,27 +26,43 @@ type NoticeStatus struct {
 	Pending    int    `json:"pending"`
 	Uncertain  int    `json:"uncertain"` // maybe delivered, held: --resend-uncertain
 	ForumURL   string `json:"forum_url,omitempty"`
+	// Forced is what the timing guard said when a send by hand overrode it
+	// with --force (the latest such send).
+	Forced string `json:"forced,omitempty"`
 }
 
 // Status reports, for every scheduled notice of each instance in keys, when
 // it is due and what the ledger says became of it, as at now.
+// With l nil (no ledger yet) nothing was sent.
 func Status(ctx context.Context, l *ledger.Ledger, inst *config.Instances, sched *config.Schedule, keys []string, now time.Time) ([]NoticeStatus, error) {
-	outcomes, err := l.NoticeOutcomes(ctx, sched.Campaign)
-	if err != nil {
-		return nil, err
-	}
-	posted, err := l.ForumPosts(ctx, sched.Campaign)
-	if err != nil {
-		return nil, err
+	outcomes, posted := map[ledger.NoticeKey]ledger.NoticeRecord{}, map[ledger.NoticeKey]ledger.ForumPost{}
+	forced := map[ledger.NoticeKey]string{}
+	if l != nil {
+		ov, err := l.Overrides(ctx, sched.Campaign)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range ov {
+			forced[ledger.NoticeKey{Instance: o.Instance, Notice: o.Notice}] = o.Reason
+		}
+		if outcomes, err = l.NoticeOutcomes(ctx, sched.Campaign); err != nil {
+			return nil, err
+		}
+		if posted, err = l.ForumPosts(ctx, sched.Campaign); err != nil {
+			return nil, err
+		}
 	}
 	var rows []NoticeStatus
 	for _, key := range keys {
 		in := inst.Instances[key]
 		w, _ := sched.Window(key)
 		for _, m := range timing.Moments(in, w, sched) {
-			c, err := l.Counts(ctx, ledger.Scope{Campaign: sched.Campaign, Notice: string(m.Notice), Instance: key})
-			if err != nil {
-				return nil, err
+			var c ledger.Counts
+			if l != nil {
+				var err error
+				if c, err = l.Counts(ctx, ledger.Scope{Campaign: sched.Campaign, Notice: string(m.Notice), Instance: key}); err != nil {
+					return nil, err
+				}
 			}
 			st := NoticeStatus{
 				Instance: key, Notice: string(m.Notice),
@@ -55,7 +71,7 @@ func Status(ctx context.Context, l *ledger.Ledger, inst *config.Instances, sched
 				Uncertain: c.Uncertain,
 			}
 			k := ledger.NoticeKey{Instance: key, Notice: string(m.Notice)}
-			st.ForumURL = posted[k].URL
+			st.ForumURL, st.Forced = posted[k].URL, forced[k]
 			rec, done := outcomes[k]
 			switch {
 			case done:

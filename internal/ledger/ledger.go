@@ -76,14 +76,8 @@ type Ledger struct {
 // ~/.local/state/announce/ledger.db when XDG_STATE_HOME is unset or relative
 // (the XDG spec says to ignore relative values).
 func DefaultPath() (string, error) {
-	if dir := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "announce", "ledger.db"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("default ledger path: %w", err)
-	}
-	return filepath.Join(home, ".local", "state", "announce", "ledger.db"), nil
+	loc, err := defaultLocation(os.Getenv)
+	return loc.Path, err
 }
 
 // Open opens the ledger at path, creating it and its parent directories on

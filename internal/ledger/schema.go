@@ -244,6 +244,19 @@ CREATE INDEX deliveries_recipient ON deliveries (recipient);
 CREATE INDEX deliveries_message_id ON deliveries (message_id);
 CREATE INDEX deliveries_uncertain ON deliveries (campaign, notice, instance) WHERE state = 'uncertain';
 `,
+	// 8: manual sends that the timing guard refused and --force sent anyway.
+	`
+CREATE TABLE overrides (
+	campaign TEXT    NOT NULL,
+	instance TEXT    NOT NULL,
+	notice   TEXT    NOT NULL,
+	reason   TEXT    NOT NULL, -- what the guard said
+	command  TEXT    NOT NULL,
+	at       INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX overrides_notice ON overrides (campaign, instance, notice);
+`,
 }
 
 // migrate brings db up to len(steps). It runs in one write transaction, so

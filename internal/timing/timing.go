@@ -24,7 +24,14 @@ type Moment struct {
 	// early, if any (an announce not sent by the time the reminder is due is
 	// not sent at all: the reminder carries the news).
 	Superseded config.Notice
+	// Earliest is when a send by hand stops being a mistake: a coordinator
+	// may send a notice somewhat early, never much (see Moments).
+	Earliest time.Time
 }
+
+// DefaultStartEarly is how long before its moment the start notice may be
+// sent by hand when the schedule's [manual_early] does not say.
+const DefaultStartEarly = time.Hour
 
 // Moments returns the window's notices in sending order with their moments.
 func Moments(in *config.Instance, w *config.Window, s *config.Schedule) []Moment {
@@ -57,6 +64,39 @@ func Moments(in *config.Instance, w *config.Window, s *config.Schedule) []Moment
 			m.Until = planned.Add(24 * time.Hour)
 		}
 		out = append(out, m)
+	}
+	// By hand, unless [manual_early] says otherwise: the announce may go
+	// early by as much as it comes before the window (more notice is no
+	// harm; two weeks is the limit of a week's notice), the reminder not
+	// before the announce's moment (a reminder a week early reminds of
+	// nothing), the start an hour early (the deploy may begin early), the
+	// done once the window has begun (the work may finish early, never
+	// before it started). Quiet hours move nothing here: Planned counts.
+	for i := range out {
+		m := &out[i]
+		if d, ok := s.ManualEarly[string(m.Notice)]; ok {
+			m.Earliest = m.Planned.Add(-d.Duration)
+			continue
+		}
+		days := max(s.SendRule(w.Instance, m.Notice).DaysBefore, 1)
+		switch m.Notice {
+		case config.Announce:
+			m.Earliest = m.Planned.AddDate(0, 0, -days)
+		case config.Reminder:
+			m.Earliest = m.Planned.AddDate(0, 0, -days)
+			for _, prev := range out[:i] {
+				if prev.Notice == config.Announce && prev.Planned.Before(m.Planned) {
+					m.Earliest = prev.Planned
+				}
+			}
+		case config.Start:
+			m.Earliest = m.Planned.Add(-DefaultStartEarly)
+		case config.Done:
+			m.Earliest = start
+		}
+		if m.Earliest.After(m.Planned) {
+			m.Earliest = m.Planned
+		}
 	}
 	// An announce still unsent when the reminder is due is superseded by it.
 	for i := range out {

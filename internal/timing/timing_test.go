@@ -127,3 +127,58 @@ func TestStateAt(t *testing.T) {
 		}
 	}
 }
+
+// TestEarliest: how early a notice may go by hand, by default and with
+// [manual_early].
+func TestEarliest(t *testing.T) {
+	const f = "2006-01-02 15:04 MST"
+	const window = "[windows.x]\nstart = 2019-05-07T09:00:00\nduration = \"2h\"\nextra = \"1h\"\n"
+	tests := []struct {
+		name, schedule string
+		want           map[config.Notice]string
+	}{
+		{"defaults", window, map[config.Notice]string{
+			config.Announce: "2019-04-23 09:00 CEST", // a week early: two weeks' notice
+			config.Reminder: "2019-04-30 09:00 CEST", // not before the announce's moment
+			config.Start:    "2019-05-07 08:00 CEST", // an hour early
+			config.Done:     "2019-05-07 09:00 CEST", // once the window began
+		}},
+		{"no announce: the reminder may go its days_before early", window + "notices = [\"reminder\", \"done\"]\n", map[config.Notice]string{
+			config.Reminder: "2019-05-05 09:00 CEST",
+			config.Done:     "2019-05-07 09:00 CEST",
+		}},
+		{"manual_early", "[manual_early]\nreminder = \"36h\"\ndone = \"0s\"\n" + window, map[config.Notice]string{
+			config.Announce: "2019-04-23 09:00 CEST",
+			config.Reminder: "2019-05-04 21:00 CEST",
+			config.Start:    "2019-05-07 08:00 CEST",
+			config.Done:     "2019-05-07 12:00 CEST",
+		}},
+		{"quiet hours do not count: a reminder planned at 22:00 is due at 08:00", "[manual_early]\nreminder = \"1h\"\n[send.reminder]\ndays_before = 1\nat = \"22:00\"\n" + window, map[config.Notice]string{
+			config.Announce: "2019-04-23 09:00 CEST",
+			config.Reminder: "2019-05-06 21:00 CEST",
+			config.Start:    "2019-05-07 08:00 CEST",
+			config.Done:     "2019-05-07 09:00 CEST",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inst, s := load(t, "Europe/Madrid", tt.schedule)
+			w, _ := s.Window("x")
+			got := map[config.Notice]string{}
+			for _, m := range Moments(inst.Instances["x"], w, s) {
+				got[m.Notice] = m.Earliest.Format(f)
+				if m.Earliest.After(m.Planned) {
+					t.Errorf("%s: Earliest %v after Planned %v", m.Notice, m.Earliest, m.Planned)
+				}
+			}
+			for n, want := range tt.want {
+				if got[n] != want {
+					t.Errorf("%s Earliest = %s, want %s", n, got[n], want)
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("moments %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
