@@ -226,12 +226,14 @@ func TestCancelThenResume(t *testing.T) {
 		t.Fatalf("Send err = %v, want context.Canceled", err)
 	}
 	first := accepted(srv)
-	if sum.Counts[Sent] != len(first) || len(first) >= 40 {
-		t.Errorf("cancelled run: summary says %d sent, server accepted %d", sum.Counts[Sent], len(first))
+	// A message cut while its end was on the wire may be accepted with its
+	// reply unread: it is uncertain, never sent again without asking.
+	if sum.Counts[Sent]+sum.Counts[Uncertain] != len(first) || len(first) >= 40 {
+		t.Errorf("cancelled run: summary says %d sent and %d uncertain, server accepted %d", sum.Counts[Sent], sum.Counts[Uncertain], len(first))
 	}
 	c, _ := l.Counts(context.Background(), ledger.Scope{})
-	if c.Sent != len(first) || c.Sending != 0 {
-		t.Errorf("ledger after Ctrl-C: %+v, want %d sent and none left sending", c, len(first))
+	if c.Sent+c.Uncertain != len(first) || c.Sending != 0 {
+		t.Errorf("ledger after Ctrl-C: %+v, want %d sent or uncertain and none left sending", c, len(first))
 	}
 	if _, err := sendTo(t, context.Background(), p, path, srv, l, 2); err != nil {
 		t.Fatal(err)
