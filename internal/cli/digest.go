@@ -13,7 +13,6 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/digest"
-	"github.com/openfoodfoundation/announce/internal/mailbox"
 	"github.com/openfoodfoundation/announce/internal/mailer"
 	"github.com/openfoodfoundation/announce/internal/support"
 )
@@ -163,7 +162,8 @@ func supportInboxes(env *Env, inst *config.Instances, opts *digestOptions) ([]su
 		if err != nil {
 			return nil, err
 		}
-		cfg := mailbox.Config{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: pw}
+		cfg := m.MailboxConfig() // validated with the config
+		cfg.Password = pw
 		if m.CAFile != "" {
 			pool, err := mailer.LoadCA(m.CAFile)
 			if err != nil {
