@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -85,13 +86,22 @@ func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
 		if !ok || !term.IsTerminal(int(f.Fd())) {
 			return usageError("a real send to %d recipients needs confirmation: run it at a terminal, or pass --yes\n%s", total, strings.TrimRight(b.String(), "\n"))
 		}
-		fmt.Fprintf(env.Stderr, "About to send:\n%sSend %d messages? [y/N] ", b.String(), total)
-		line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			return usageError("not confirmed: nothing sent")
-		}
-		return nil
+		return ask(env.Stdin, env.Stderr, b.String(), total)
 	}
+}
+
+// errDeclined is a send the person at the terminal did not confirm: a
+// failure to run (exit 1), not a usage error.
+var errDeclined = errors.New("not confirmed: nothing sent")
+
+// ask asks the person at the terminal to confirm sending total messages.
+func ask(in io.Reader, out io.Writer, summary string, total int) error {
+	fmt.Fprintf(out, "About to send:\n%sSend %d messages? [y/N] ", summary, total)
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return errDeclined
+	}
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {

@@ -1,0 +1,40 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// conventions adds what users expect of any command line to the command
+// tree: --version and `version`, `man`, completion of flag values, and exit
+// status 2 for every usage error cobra finds (arguments, unknown commands
+// and flags), not only for the ones announce finds.
+func conventions(root *cobra.Command, env *Env) {
+	root.Version = version()
+	root.SetVersionTemplate("announce {{.Version}}\n")
+	root.AddCommand(newVersionCmd(env))
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	walk(root, func(c *cobra.Command) {
+		if !c.Runnable() && c.HasSubCommands() {
+			// "announce suppress" shows its help; "announce suppress nope"
+			// is an unknown command, not the help with status 0.
+			c.Args = cobra.NoArgs
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+		if c.Args != nil {
+			args := c.Args
+			c.Args = func(cmd *cobra.Command, a []string) error {
+				if err := args(cmd, a); err != nil {
+					return usageError("%v", err)
+				}
+				return nil
+			}
+		}
+	})
+}
+
+// walk calls f on c and every command under it.
+func walk(c *cobra.Command, f func(*cobra.Command)) {
+	f(c)
+	for _, sub := range c.Commands() {
+		walk(sub, f)
+	}
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+// --version and `announce version` print the same line: the module version
+// and the revision the binary was built from.
+func TestVersion(t *testing.T) {
+	chdirRoot(t)
+	code, flag, stderr := runCLI(t, "--version")
+	if code != 0 || !strings.HasPrefix(flag, "announce ") || stderr != "" {
+		t.Fatalf("--version: exit %d, stdout %q, stderr %q", code, flag, stderr)
+	}
+	code, cmd, stderr := runCLI(t, "version")
+	if code != 0 || cmd != flag {
+		t.Errorf("version: exit %d, %q, want %q (stderr %q)", code, cmd, flag, stderr)
+	}
+}
+
+func TestVersionOf(t *testing.T) {
+	tests := []struct {
+		name string
+		bi   debug.BuildInfo
+		want string
+	}{
+		{"a checkout with changes", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "df86b538d27178b0306f778db22b4691e5f8e433"},
+			{Key: "vcs.time", Value: "2026-12-02T14:35:17Z"}, {Key: "vcs.modified", Value: "true"}}},
+			"(devel) revision df86b538d27178b0306f778db22b4691e5f8e433+modified (2026-12-02T14:35:17Z), go1.26.8"},
+		{"a clean checkout", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.0.0-20261202143517-8309e35429fc"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "8309e35429fcd4f36196bd612b306881a489e91a"}, {Key: "vcs.modified", Value: "false"}}},
+			"v0.0.0-20261202143517-8309e35429fc revision 8309e35429fcd4f36196bd612b306881a489e91a, go1.26.8"},
+		{"go install of a tag", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.0"}}, "v1.2.0, go1.26.8"},
+		{"no version (go run)", debug.BuildInfo{GoVersion: "go1.26.8"}, "(devel), go1.26.8"},
+	}
+	for _, tt := range tests {
+		if got := versionOf(&tt.bi); got != tt.want {
+			t.Errorf("%s: versionOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Every usage error exits 2, cobra's (arguments, unknown commands and
+// flags) as well as announce's own.
+func TestUsageErrorsExit2(t *testing.T) {
+	chdirRoot(t)
+	for _, args := range [][]string{
+		{"nope"},
+		{"--bogus"},
+		{"check", "extra"},
+		{"status", "--nope"},
+		{"suppress"}, // help, exit 0: see below
+		{"suppress", "nope"},
+		{"suppress", "add"},
+		{"suppress", "list", "extra"},
+		{"classify"},
+		{"completion", "nope"},
+		{"completion", "bash", "extra"},
+		{"version", "extra"},
+		{"plan", "--format", "yaml"},
+		{"--instance", "katuma", "--dry-run", "--notice", "nope"},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		if args[0] == "suppress" && len(args) == 1 {
+			if code != 0 || !strings.Contains(stdout, "Usage:") {
+				t.Errorf("suppress: exit %d, stdout %q, want its help and 0", code, stdout)
+			}
+			continue
+		}
+		if code != exitInput || !strings.HasPrefix(stderr, "announce: usage: ") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and one \"announce: usage: …\" line", args, code, stderr)
+		}
+	}
+}
+
+// A send declined at the prompt is not a usage error: exit 1, and the
+// message does not say "usage".
+func TestDeclinedConfirmation(t *testing.T) {
+	for _, answer := range []string{"", "n\n", "no\n", "nope\n"} {
+		var out bytes.Buffer
+		err := ask(strings.NewReader(answer), &out, "  katuma announce notice: 20 recipients\n", 20)
+		if err == nil || exitCode(err) != exitFailure || strings.Contains(err.Error(), "usage") {
+			t.Errorf("answer %q: %v (exit %d), want exit 1 without \"usage\"", answer, err, exitCode(err))
+		}
+		if !strings.Contains(out.String(), "Send 20 messages? [y/N] ") {
+			t.Errorf("prompt %q", out.String())
+		}
+	}
+	for _, answer := range []string{"y\n", "YES\n", " yes \n"} {
+		if err := ask(strings.NewReader(answer), &bytes.Buffer{}, "", 20); err != nil {
+			t.Errorf("answer %q: %v, want confirmed", answer, err)
+		}
+	}
+}
