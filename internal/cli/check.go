@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -15,8 +16,9 @@ import (
 )
 
 func newCheckCmd(env *Env, p *paths) *cobra.Command {
-	return &cobra.Command{
-		Use:   "check",
+	var format string
+	cmd := &cobra.Command{
+		Use:   "check [--format text|json]",
 		Short: "Validate instances, schedule, templates, locales and recipients; send nothing",
 		Long: `check reads everything announce would use and prints every problem as
 "file:line: message": the instances and schedule files; every template, rendered for
@@ -25,28 +27,58 @@ instance's recipients file. It exits 0 only when there is no problem.
 ` + exitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			n, fault := runCheck(cmd.Context(), env, p)
-			if n > 0 && fault {
-				return fmt.Errorf("check found %d problem(s); a database could not be read", n) // exit 1
+			if err := checkFormat("announce check", format); err != nil {
+				return err
+			}
+			c := runCheck(cmd.Context(), env, p)
+			if err := c.write(env.Stdout, format); err != nil {
+				return err
+			}
+			n := len(c.Problems)
+			if n > 0 && c.fault {
+				return fmt.Errorf("check found %s; a database could not be read", count("problems", n)) // exit 1
 			}
 			if n > 0 {
-				return badInput(fmt.Errorf("check found %d problem(s)", n))
+				return badInput(fmt.Errorf("check found %s", count("problems", n)))
 			}
 			fmt.Fprintln(env.Stderr, "check: no problems")
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "text or json (one object: problems and warnings)")
+	return cmd
 }
 
-// runCheck prints every problem it finds and returns how many, and whether
-// one was a database that could not be read (a failure, not bad input).
-func runCheck(ctx context.Context, env *Env, p *paths) (count int, fault bool) {
-	w := env.Stdout
+// checkResult is what check found: with --format json, this object.
+type checkResult struct {
+	Problems []string `json:"problems"` // "file:line: message"
+	Warnings []string `json:"warnings"`
+	fault    bool     // a database could not be read
+	lines    []string // in the order found, warnings marked, for text
+}
+
+func (c *checkResult) write(w io.Writer, format string) error {
+	if format == "json" {
+		return newEncoder(w).Encode(c)
+	}
+	for _, l := range c.lines {
+		fmt.Fprintln(w, l)
+	}
+	return nil
+}
+
+// runCheck finds every problem it can in one pass, and whether one was a
+// database that could not be read (a failure, not bad input).
+func runCheck(ctx context.Context, env *Env, p *paths) *checkResult {
+	c := &checkResult{Problems: []string{}, Warnings: []string{}}
+	seen := map[string]bool{} // a database's error comes from the census and the planner
 	report := func(err error) {
 		for _, e := range flatten(err) {
-			fmt.Fprintln(w, e)
-			count++
-			fault = fault || databaseFault(e)
+			if s := e.Error(); !seen[s] {
+				seen[s] = true
+				c.Problems, c.lines = append(c.Problems, s), append(c.lines, s)
+				c.fault = c.fault || databaseFault(e)
+			}
 		}
 	}
 	inst, err := config.LoadInstances(p.instances)
@@ -57,7 +89,7 @@ func runCheck(ctx context.Context, env *Env, p *paths) (count int, fault bool) {
 		report(err)
 		if sched != nil {
 			for _, warn := range sched.Warnings {
-				fmt.Fprintf(w, "%s (warning)\n", warn)
+				c.Warnings, c.lines = append(c.Warnings, warn.Error()), append(c.lines, fmt.Sprintf("%s (warning)", warn))
 			}
 		}
 	}
@@ -67,7 +99,7 @@ func runCheck(ctx context.Context, env *Env, p *paths) (count int, fault bool) {
 		report(r.Catalog().MissingMessages())
 	}
 	if inst == nil {
-		return count, fault
+		return c
 	}
 	report(useDatabases(ctx, env, inst, sched, inst.Keys()))
 	if sched != nil {
@@ -78,7 +110,7 @@ func runCheck(ctx context.Context, env *Env, p *paths) (count int, fault bool) {
 		report(errors.Join(planProblemsWith(inst, sched, time.Now(), cycles)...))
 	}
 	report(dispatch.Check(inst, sched, r))
-	return count, fault
+	return c
 }
 
 // flatten lists the leaves of joined errors, one per problem.

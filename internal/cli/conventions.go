@@ -9,10 +9,11 @@ import "github.com/spf13/cobra"
 func conventions(root *cobra.Command, env *Env) {
 	root.Version = version()
 	root.SetVersionTemplate("announce {{.Version}}\n")
-	root.AddCommand(newVersionCmd(env))
+	root.AddCommand(newVersionCmd(env), newManCmd(env))
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	walk(root, func(c *cobra.Command) {
+		completeFlags(c)
 		if !c.Runnable() && c.HasSubCommands() {
 			// "announce suppress" shows its help; "announce suppress nope"
 			// is an unknown command, not the help with status 0.

@@ -2,9 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 // --version and `announce version` print the same line: the module version
@@ -95,4 +99,75 @@ func TestDeclinedConfirmation(t *testing.T) {
 			t.Errorf("answer %q: %v, want confirmed", answer, err)
 		}
 	}
+}
+
+// announce man writes a page per command, from the commands' help.
+func TestManPages(t *testing.T) {
+	chdirRoot(t)
+	dir := filepath.Join(t.TempDir(), "man")
+	code, _, stderr := runCLI(t, "man", "--out", dir)
+	if code != 0 {
+		t.Fatalf("man: exit %d: %s", code, stderr)
+	}
+	for page, want := range map[string]string{
+		"announce.1":              "announce - Tell the users of an OFN instance about scheduled maintenance",
+		"announce-check.1":        "announce-check - Validate instances",
+		"announce-suppress-add.1": "announce-suppress-add - Add addresses",
+		"announce-man.1":          "announce-man - Write the manual pages",
+		"announce-due.1":          `\fB--dry-run\fP`,
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, page))
+		if err != nil {
+			t.Errorf("%s: %v", page, err)
+			continue
+		}
+		s := string(b)
+		if !strings.Contains(s, `.TH "ANNOUNCE" "1" "Apr 2019"`) || !strings.Contains(s, want) {
+			t.Errorf("%s lacks the header or %q:\n%.400s", page, want, s)
+		}
+	}
+	if code, _, stderr := runCLI(t, "man"); code != exitInput || !strings.Contains(stderr, "--out DIR is required") {
+		t.Errorf("man without --out: exit %d, %q", code, stderr)
+	}
+}
+
+// The shells complete --instance from the instances file, --notice and
+// --format from what the command takes.
+func TestCompletion(t *testing.T) {
+	chdirRoot(t)
+	tests := []struct {
+		args []string
+		want string // the candidates, one a line
+	}{
+		{[]string{"--instance", ""}, "australia\nbelgium\ncanada\nfrance\ngermany\ngreece\nhungary\nindia\nireland\nkatuma\nnewzealand\nuk\nus\nall\n"},
+		{[]string{"maintenance-page", "--instance", ""}, "australia\nbelgium\ncanada\nfrance\ngermany\ngreece\nhungary\nindia\nireland\nkatuma\nnewzealand\nuk\nus\n"},
+		{[]string{"--notice", ""}, "announce\nreminder\nstart\ndone\nreschedule\ncancel\n"},
+		{[]string{"plan", "--format", ""}, "text\nmarkdown\njson\nics\nhtml\n"},
+		{[]string{"status", "--format", ""}, "text\njson\n"},
+		{[]string{"suppress", "list", "--format", ""}, "text\njson\n"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runCLI(t, append([]string{"__complete"}, tt.args...)...)
+		if want := tt.want + ":4\n"; code != 0 || stdout != want {
+			t.Errorf("complete %v: exit %d\n%s\nwant\n%s(stderr %s)", tt.args, code, stdout, want, stderr)
+		}
+	}
+	// Every --format's help names the values completed.
+	root := newRootCmd(&Env{})
+	conventions(root, &Env{})
+	walk(root, func(c *cobra.Command) {
+		f := c.Flags().Lookup("format")
+		if f == nil {
+			return
+		}
+		vs, ok := formats[c.CommandPath()]
+		if !ok {
+			t.Errorf("%s has --format but no completion", c.CommandPath())
+		}
+		for _, v := range vs {
+			if !strings.Contains(f.Usage, v) {
+				t.Errorf("%s --format: usage %q does not name %s", c.CommandPath(), f.Usage, v)
+			}
+		}
+	})
 }

@@ -83,6 +83,7 @@ func useDatabases(ctx context.Context, env *Env, inst *config.Instances, sched *
 // its suggestions against.
 func liveOrderCycles(ctx context.Context, env *Env, inst *config.Instances, sched *config.Schedule) (map[string][]plan.OrderCycle, error) {
 	out := map[string][]plan.OrderCycle{}
+	var errs []error // every instance's, so check reports them all in one pass
 	for _, key := range inst.Keys() {
 		in := inst.Instances[key]
 		w, ok := sched.Window(key)
@@ -91,15 +92,20 @@ func liveOrderCycles(ctx context.Context, env *Env, inst *config.Instances, sche
 		}
 		db, err := openDatabase(env, in)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		ocs, err := db.OrderCycles(ctx, w.Begin().Add(-plan.Lookback), w.LatestEnd().Add(plan.Horizon))
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		for _, oc := range ocs {
 			out[key] = append(out[key], plan.OrderCycle{Name: oc.Name, Coordinator: oc.Coordinator, Opens: oc.Opens, Closes: oc.Closes})
 		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return out, nil
 }

@@ -20,12 +20,18 @@ import (
 
 // dryRun previews the plan — every message built as a send would build it,
 // and with out written there — and prints it.
-func dryRun(ctx context.Context, env *Env, p *dispatch.Plan, out string) error {
+func dryRun(ctx context.Context, env *Env, p *dispatch.Plan, out, format string) error {
 	pv, err := p.Preview(ctx, dispatch.PreviewOptions{Now: env.Now(), Out: out})
 	if err != nil {
 		return err
 	}
 	w := env.Stdout
+	if format == "json" {
+		w = io.Discard
+		if err := writeDryRunJSON(env.Stdout, pv); err != nil {
+			return err
+		}
+	}
 	for i, np := range pv.Notices {
 		if i > 0 {
 			fmt.Fprintln(w)

@@ -24,6 +24,7 @@ type notifyOptions struct {
 	dryRun      bool
 	out         string
 	skipInvalid bool
+	format      string
 }
 
 func newRootCmd(env *Env) *cobra.Command {
@@ -69,6 +70,7 @@ variable or file the instances file names, never from the file itself.
 	f.BoolVar(&opts.noForum, "no-forum", false, "send the emails only, not the forum copy")
 	f.BoolVar(&opts.forumOnly, "forum-only", false, "post only the forum copy, send no email")
 	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
+	f.StringVar(&opts.format, "format", "text", "text or json (the dry run's notices, or a send's results, as JSON lines)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
 	cmd.AddCommand(newSuppressCmd(env, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
@@ -84,6 +86,9 @@ variable or file the instances file names, never from the file itself.
 func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if opts.instance == "" {
 		return usageError("--instance is required (an instance key, or \"all\"); see --help")
+	}
+	if err := checkFormat("announce", opts.format); err != nil {
+		return err
 	}
 	var notices []config.Notice
 	if opts.notice != "" {
@@ -126,7 +131,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		if err != nil {
 			return err
 		}
-		return dryRun(ctx, env, p, opts.out)
+		return dryRun(ctx, env, p, opts.out, opts.format)
 	}
 	l, err := opts.state.openExisting(ctx)
 	if err != nil {
@@ -148,10 +153,11 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		return err
 	}
 	rep := newReporter(env, inst, env.Now)
-	return p.Execute(ctx, dispatch.ExecOptions{
+	rep.jsonIf(opts.format)
+	return rep.flush(p.Execute(ctx, dispatch.ExecOptions{
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),
-		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.report, Log: rep.log,
-	})
+		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.events(), Log: rep.log,
+	}))
 }
 
 // selectInstances resolves --instance against the schedule: "all" is every

@@ -76,15 +76,15 @@ func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
 		for _, np := range p.Notices {
 			job := np.Job()
 			total += np.Census.Total - np.AlreadySent
-			fmt.Fprintf(&b, "  %s %s notice: %d recipients (%d already sent), window %s\n",
-				job.Instance.Key, job.Notice, np.Census.Total, np.AlreadySent, windowLine(job.Window, job.Instance))
+			fmt.Fprintf(&b, "  %s %s notice: %s (%d already sent), window %s\n",
+				job.Instance.Key, job.Notice, count("recipients", np.Census.Total), np.AlreadySent, windowLine(job.Window, job.Instance))
 		}
 		if yes || total <= confirmAbove {
 			return nil
 		}
 		f, ok := env.Stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
-			return usageError("a real send to %d recipients needs confirmation: run it at a terminal, or pass --yes\n%s", total, strings.TrimRight(b.String(), "\n"))
+			return usageError("a real send to %s needs confirmation: run it at a terminal, or pass --yes\n%s", count("recipients", total), strings.TrimRight(b.String(), "\n"))
 		}
 		return ask(env.Stdin, env.Stderr, b.String(), total)
 	}
@@ -96,7 +96,7 @@ var errDeclined = errors.New("not confirmed: nothing sent")
 
 // ask asks the person at the terminal to confirm sending total messages.
 func ask(in io.Reader, out io.Writer, summary string, total int) error {
-	fmt.Fprintf(out, "About to send:\n%sSend %d messages? [y/N] ", summary, total)
+	fmt.Fprintf(out, "About to send:\n%sSend %s? [y/N] ", summary, count("messages", total))
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 		return errDeclined
@@ -117,6 +117,7 @@ type reporter struct {
 	now  func() time.Time
 	log  *slog.Logger
 	pr   *progress // of the notice being sent
+	res  *results  // --format json: collected, written at the end
 }
 
 func newReporter(env *Env, inst *config.Instances, now func() time.Time) *reporter {
@@ -159,7 +160,7 @@ func (r *reporter) dueLocal(a dispatch.Action) string {
 }
 
 func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.Summary) {
-	fmt.Fprintf(w, "%s %s notice: %d recipients\n", instance, notice, total)
+	fmt.Fprintf(w, "%s %s notice: %s\n", instance, notice, count("recipients", total))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	for r := dispatch.Sent; r <= dispatch.ElsewhereBusy; r++ {
 		if s.Counts[r] > 0 || r <= dispatch.Suppressed {

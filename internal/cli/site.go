@@ -70,7 +70,7 @@ func runSite(ctx context.Context, env *Env, opts *siteOptions) error {
 		return err
 	}
 	n, size := files.Size()
-	fmt.Fprintf(env.Stderr, "site: %d files, %d bytes in %s (%s)\n", n, size, opts.out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(env.Stderr, "site: %s, %d bytes in %s (%s)\n", count("files", n), size, opts.out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -99,11 +99,15 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 			return dispatch.Unsuppress(cmd.Context(), l, args, func(a string) { fmt.Fprintf(env.Stderr, "unsuppressed %s\n", a) })
 		},
 	}
+	var format string
 	list := &cobra.Command{
-		Use:   "list",
+		Use:   "list [--format text|json]",
 		Short: "List suppressed addresses",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat("announce suppress list", format); err != nil {
+				return err
+			}
 			l, err := state.open(cmd)
 			if err != nil {
 				return err
@@ -113,6 +117,9 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if format == "json" {
+				return writeSuppressionsJSON(env.Stdout, ss)
+			}
 			w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ADDRESS\tSINCE\tSOURCE\tREASON")
 			for _, s := range ss {
@@ -121,6 +128,7 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 			return w.Flush()
 		},
 	}
+	list.Flags().StringVar(&format, "format", "text", "text or json (one object per address, as JSON lines)")
 	cmd.AddCommand(add, remove, list)
 	return cmd
 }
