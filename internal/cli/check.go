@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/connect"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/render"
 )
@@ -77,7 +78,7 @@ func runCheck(ctx context.Context, env *Env, p *paths) *checkResult {
 			if s := e.Error(); !seen[s] {
 				seen[s] = true
 				c.Problems, c.lines = append(c.Problems, s), append(c.lines, s)
-				c.fault = c.fault || databaseFault(e)
+				c.fault = c.fault || connect.DatabaseFault(e)
 			}
 		}
 	}
@@ -105,7 +106,7 @@ func runCheck(ctx context.Context, env *Env, p *paths) *checkResult {
 	if sched != nil {
 		// The planner's errors (busy day, blackout, short notice, untested
 		// release, live order cycles); its warnings are for announce plan.
-		cycles, err := liveOrderCycles(ctx, env, inst, sched)
+		cycles, err := conn(env).LiveOrderCycles(ctx, inst, sched)
 		report(err)
 		report(errors.Join(planProblemsWith(inst, sched, time.Now(), cycles)...))
 	}

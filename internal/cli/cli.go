@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/connect"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/ofndb"
@@ -93,9 +94,10 @@ func exitCode(err error) int {
 		row *recipients.RowError
 		inv *dispatch.InvalidError
 		din *dispatch.InputError
+		cin *connect.InputError
 	)
 	switch {
-	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din),
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &cin),
 		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage), errors.Is(err, ofndb.ErrSchema):
 		return exitInput
 	default:
@@ -142,4 +144,13 @@ func (p *paths) load() (*config.Instances, *config.Schedule, *render.Renderer, e
 		return nil, nil, nil, badInput(err)
 	}
 	return inst, sched, r, nil
+}
+
+// conn builds the instances' clients with env's environment and HTTP client.
+func conn(env *Env) connect.Env { return connect.Env{Getenv: env.Getenv, HTTPClient: env.HTTPClient} }
+
+func clients(env *Env) dispatch.Clients { return conn(env).Clients() }
+
+func useDatabases(ctx context.Context, env *Env, inst *config.Instances, sched *config.Schedule, keys []string) error {
+	return conn(env).UseDatabases(ctx, inst, sched, keys)
 }

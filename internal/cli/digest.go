@@ -13,7 +13,6 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/digest"
-	"github.com/openfoodfoundation/announce/internal/mailer"
 	"github.com/openfoodfoundation/announce/internal/support"
 )
 
@@ -154,35 +153,5 @@ func supportInboxes(env *Env, inst *config.Instances, opts *digestOptions) ([]su
 		}
 		keys = []string{opts.instance}
 	}
-	var inboxes []support.Inbox
-	for _, k := range keys {
-		in := inst.Instances[k]
-		m := in.IMAP
-		pw, err := resolveSecret(env, fmt.Sprintf("instance %s imap password", k), m.Password())
-		if err != nil {
-			return nil, err
-		}
-		cfg := m.MailboxConfig() // validated with the config
-		cfg.Password = pw
-		if m.CAFile != "" {
-			pool, err := mailer.LoadCA(m.CAFile)
-			if err != nil {
-				return nil, badInput(fmt.Errorf("instance %s imap ca_file: %w", k, err))
-			}
-			cfg.RootCAs = pool
-		}
-		ib := support.Inbox{Instance: in, IMAP: cfg}
-		if opts.mailTo != "" {
-			newSender, _, err := newSenderFactory(env, in)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := mail.ParseAddress(in.From); err != nil {
-				return nil, badInput(fmt.Errorf("instance %s from: %w", k, err))
-			}
-			ib.Sender = func() support.Sender { return newSender() }
-		}
-		inboxes = append(inboxes, ib)
-	}
-	return inboxes, nil
+	return conn(env).Inboxes(inst, keys, opts.mailTo)
 }

@@ -6,25 +6,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/forum"
 )
-
-// newPoster builds the forum client of an instance; nil when it has no forum.
-// The API key is read here, from the variable or file the config names.
-func newPoster(env *Env, in *config.Instance) (dispatch.Poster, error) {
-	if in.Forum == nil {
-		return nil, nil
-	}
-	key, err := resolveSecret(env, fmt.Sprintf("instance %s forum api key", in.Key), in.Forum.APIKey())
-	if err != nil {
-		return nil, err
-	}
-	c, err := forum.New(forum.Config{BaseURL: in.Forum.URL, Category: in.Forum.Category, APIUsername: in.Forum.APIUsername, APIKey: forum.NewSecret(key)}, env.HTTPClient)
-	if err != nil {
-		return nil, badInput(fmt.Errorf("instance %s forum: %w", in.Key, err))
-	}
-	return c, nil
-}
 
 // forumDid says what posting a forum copy did.
 var forumDid = map[dispatch.ForumAction]string{

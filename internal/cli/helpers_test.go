@@ -3,8 +3,6 @@ package cli
 import (
 	"os"
 	"testing"
-
-	"github.com/openfoodfoundation/announce/internal/config"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -13,5 +11,3 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
-
-func secretOf(env, file string) config.Secret { return config.Secret{Env: env, File: file} }

@@ -93,7 +93,7 @@ func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	cycles, err := liveOrderCycles(ctx, env, inst, sched)
+	cycles, err := conn(env).LiveOrderCycles(ctx, inst, sched)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/mailer"
 )
 
 // confirmAbove is the recipient count from which a person at a terminal is
@@ -24,48 +23,6 @@ const confirmAbove = 10
 
 // claimLease is how long the claims and locks of a run hold (see dispatch).
 const claimLease = dispatch.ClaimLease
-
-// clients makes the real SMTP and forum clients of an instance, reading
-// their secrets from the environment or the files the config names.
-func clients(env *Env) dispatch.Clients {
-	return dispatch.Clients{
-		Mailer: func(in *config.Instance) (dispatch.Mailer, error) {
-			newSender, workers, err := newSenderFactory(env, in)
-			return dispatch.Mailer{New: newSender, Workers: workers}, err
-		},
-		Poster: func(in *config.Instance) (dispatch.Poster, error) { return newPoster(env, in) },
-	}
-}
-
-// newSenderFactory resolves an instance's SMTP settings and secret once and
-// returns how to make one connection's client, and how many to run.
-func newSenderFactory(env *Env, in *config.Instance) (func() dispatch.Sender, int, error) {
-	s := in.SMTP
-	if s == nil {
-		return nil, 0, badInput(fmt.Errorf("instance %s has no [instances.%s.smtp] section: it cannot send", in.Key, in.Key))
-	}
-	// Validated with the config (config.SMTP.validateServer asks the mailer).
-	cfg := s.MailerConfig()
-	if cfg.Auth != "none" {
-		pw, err := resolveSecret(env, fmt.Sprintf("instance %s smtp password", in.Key), s.Password())
-		if err != nil {
-			return nil, 0, err
-		}
-		cfg.Password = pw
-	}
-	if s.CAFile != "" {
-		pool, err := mailer.LoadCA(s.CAFile)
-		if err != nil {
-			return nil, 0, badInput(fmt.Errorf("instance %s smtp ca_file: %w", in.Key, err))
-		}
-		cfg.RootCAs = pool
-	}
-	limiter := mailer.NewLimiter(s.RatePerSecond, s.RatePerHour)
-	retry := mailer.RetryPolicy{Attempts: s.Attempts, Base: 500 * time.Millisecond, Max: 30 * time.Second}
-	return func() dispatch.Sender {
-		return mailer.NewClient(cfg, mailer.WithRetry(retry), mailer.WithLimiter(limiter))
-	}, s.Connections, nil
-}
 
 // confirmer asks a person at a terminal before a send to more than a few
 // recipients; without a terminal it refuses unless --yes.
