@@ -197,7 +197,7 @@ func (r *reporter) events() func(dispatch.Event) {
 			r.report(e) // stderr
 			return
 		case dispatch.SendFinished:
-			r.pr.finish()
+			r.pr.Finish()
 		}
 		r.res.add(e)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/progress"
 )
 
 // confirmAbove is the recipient count from which a person at a terminal is
@@ -73,8 +74,8 @@ type reporter struct {
 	inst *config.Instances
 	now  func() time.Time
 	log  *slog.Logger
-	pr   *progress // of the notice being sent
-	res  *results  // --format json: collected, written at the end
+	pr   *progress.Progress // of the notice being sent
+	res  *results           // --format json: collected, written at the end
 }
 
 func newReporter(env *Env, inst *config.Instances, now func() time.Time) *reporter {
@@ -88,11 +89,11 @@ func (r *reporter) report(e dispatch.Event) {
 	switch e := e.(type) {
 	case dispatch.SendStarted:
 		job := e.Notice.Job()
-		r.pr = newProgress(r.env.Stderr, isTerminal(r.env.Stderr), e.Notice.Census.Total, job.Instance.Key, string(job.Notice), r.log, r.now)
+		r.pr = progress.New(r.env.Stderr, isTerminal(r.env.Stderr), e.Notice.Census.Total, job.Instance.Key, string(job.Notice), r.log, r.now)
 	case dispatch.Progressed:
-		r.pr.add(e.Outcome)
+		r.pr.Add(e.Outcome)
 	case dispatch.SendFinished:
-		r.pr.finish()
+		r.pr.Finish()
 		if e.Summary != nil {
 			job := e.Notice.Job()
 			printSummary(w, job.Instance.Key, string(job.Notice), e.Notice.Census.Total, e.Summary)
