@@ -50,4 +50,3 @@ func TestStatus(t *testing.T) {
 		t.Errorf("text status:\n%s", text)
 	}
 }
-
