@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
 )
 
@@ -39,7 +40,7 @@ func TestFormatJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("send: exit %d: %s", code, stderr)
 	}
-	sent := decodeLines[resultJSON](t, "send", stdout)
+	sent := decodeLines[dispatch.ResultJSON](t, "send", stdout)
 	if len(sent) != 1 || sent[0].Instance != "katuma" || sent[0].Notice != "done" || sent[0].State != "done" ||
 		sent[0].Recipients != 13 || sent[0].Counts["sent"] != 13 || sent[0].Counts["failed_permanent"] != 0 || sent[0].Due != nil {
 		t.Errorf("send --format json = %+v, want katuma done: 13 sent\n%s", sent, stdout)
@@ -49,7 +50,7 @@ func TestFormatJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("due: exit %d: %s", code, stderr)
 	}
-	due := decodeLines[resultJSON](t, "due", stdout)
+	due := decodeLines[dispatch.ResultJSON](t, "due", stdout)
 	var notices []string
 	for _, d := range due {
 		notices = append(notices, d.Notice)
@@ -75,7 +76,7 @@ func TestFormatJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("dry run: exit %d: %s", code, stderr)
 	}
-	dry := decodeLines[dryRunJSON](t, "dry run", stdout)
+	dry := decodeLines[dispatch.DryRunJSON](t, "dry run", stdout)
 	if len(dry) != 1 || dry[0].Instance != "katuma" || dry[0].Notice != "announce" || !dry[0].Email || dry[0].Recipients != 13 ||
 		dry[0].Messages != 13 || len(dry[0].Editions) == 0 || dry[0].Editions[0].Locale != "es" || dry[0].Forum != nil ||
 		dry[0].Window.Begin.Location().String() != "UTC" {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"golang.org/x/term"
@@ -35,7 +34,7 @@ func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
 			job := np.Job()
 			total += np.Census.Total - np.AlreadySent
 			fmt.Fprintf(&b, "  %s %s notice: %s (%d already sent), window %s\n",
-				job.Instance.Key, job.Notice, count("recipients", np.Census.Total), np.AlreadySent, windowLine(job.Window, job.Instance))
+				job.Instance.Key, job.Notice, count("recipients", np.Census.Total), np.AlreadySent, dispatch.WindowLine(job.Window, job.Instance))
 		}
 		if yes || total <= confirmAbove {
 			return nil
@@ -75,7 +74,7 @@ type reporter struct {
 	now  func() time.Time
 	log  *slog.Logger
 	pr   *progress.Progress // of the notice being sent
-	res  *results           // --format json: collected, written at the end
+	res  *dispatch.Results  // --format json: collected, written at the end
 }
 
 func newReporter(env *Env, inst *config.Instances, now func() time.Time) *reporter {
@@ -96,10 +95,10 @@ func (r *reporter) report(e dispatch.Event) {
 		r.pr.Finish()
 		if e.Summary != nil {
 			job := e.Notice.Job()
-			printSummary(w, job.Instance.Key, string(job.Notice), e.Notice.Census.Total, e.Summary)
+			e.Summary.WriteText(w, fmt.Sprintf("%s %s notice: %s", job.Instance.Key, job.Notice, count("recipients", e.Notice.Census.Total)))
 		}
 	case dispatch.ForumPosted:
-		fmt.Fprintf(w, "%s %s notice: forum: %s %s\n", e.Instance, e.Notice, forumDid[e.Result.Action], e.Result.URL)
+		fmt.Fprintf(w, "%s %s notice: forum: %s %s\n", e.Instance, e.Notice, e.Result.Action.Did(), e.Result.URL)
 	case dispatch.NothingDue:
 		fmt.Fprintf(r.env.Stderr, "due: nothing to do at %s\n", e.At.UTC().Format(time.RFC3339))
 	case dispatch.DueExpired:
@@ -115,21 +114,4 @@ func (r *reporter) report(e dispatch.Event) {
 
 func (r *reporter) dueLocal(a dispatch.Action) string {
 	return a.Moment.Due.In(r.inst.Instances[a.Instance].Location()).Format("2006-01-02 15:04 MST")
-}
-
-func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.Summary) {
-	fmt.Fprintf(w, "%s %s notice: %s\n", instance, notice, count("recipients", total))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	for r := dispatch.Sent; r <= dispatch.ElsewhereBusy; r++ {
-		if s.Counts[r] > 0 || r <= dispatch.Suppressed {
-			fmt.Fprintf(tw, "  %d\t %s\n", s.Counts[r], r)
-		}
-	}
-	if len(s.Invalid) > 0 {
-		fmt.Fprintf(tw, "  %d\t invalid rows skipped\n", len(s.Invalid))
-	}
-	tw.Flush()
-	for _, f := range s.Failures {
-		fmt.Fprintf(w, "  failed %s: %s\n", f.Recipient, f.Reply)
-	}
 }
