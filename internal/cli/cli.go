@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/check"
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/connect"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
@@ -82,7 +83,7 @@ func run(ctx context.Context, env *Env, args []string) int {
 		return exitOK
 	}
 	// One line per problem, so "file:line: message" lines stand alone.
-	for _, e := range flatten(err) {
+	for _, e := range check.Flatten(err) {
 		fmt.Fprintln(env.Stderr, "announce: "+e.Error())
 	}
 	return exitCode(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/check"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/mailbox/mailboxtest"
 )
@@ -30,7 +31,7 @@ func execCmd(t *testing.T, cmd *cobra.Command, args ...string) (int, string, str
 	if err == nil {
 		return exitOK, out.String(), errb.String()
 	}
-	for _, e := range flatten(err) {
+	for _, e := range check.Flatten(err) {
 		fmt.Fprintln(&errb, "announce: "+e.Error())
 	}
 	return exitCode(err), out.String(), errb.String()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/openfoodfoundation/announce/internal/check"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/mailer/mailertest"
 )
@@ -98,7 +99,7 @@ func TestCheckJSON(t *testing.T) {
 	edit(t, "recipients/katuma.csv", "\n", "\nnot-an-address,es,,\n")
 	edit(t, "config/schedule.toml", "[windows.katuma]", "[windows.katuma]\nbogus_key = 1")
 	code, stdout, stderr := runCLI(t, "check", "--format", "json")
-	got := decodeLines[checkResult](t, "check", stdout)
+	got := decodeLines[check.Result](t, "check", stdout)
 	if code != exitInput || len(got) != 1 || !strings.Contains(stderr, "check found ") {
 		t.Fatalf("check --format json: exit %d, %d objects\n%s\n%s", code, len(got), stdout, stderr)
 	}

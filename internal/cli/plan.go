@@ -126,14 +126,3 @@ type planFailed struct{ problems []error }
 
 func (e *planFailed) Error() string   { return errors.Join(e.problems...).Error() }
 func (e *planFailed) Unwrap() []error { return e.problems }
-
-// planProblems checks every window of the schedule as at now: one error per
-// broken rule of severity error (see plan.Plan.Problems).
-func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
-	return planProblemsWith(inst, sched, now, nil)
-}
-
-// planProblemsWith is planProblems with the instances' live order cycles.
-func planProblemsWith(inst *config.Instances, sched *config.Schedule, now time.Time, cycles map[string][]plan.OrderCycle) []error {
-	return plan.Make(inst, sched, plan.Options{Now: now, OrderCycles: cycles}).Problems()
-}
