@@ -3,9 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -41,9 +38,9 @@ the exit status is then 2.
 						continue
 					}
 					stdin = true
-					raw, err = readLimited("-", env.Stdin)
+					raw, err = inbox.ReadLimited("classify -", env.Stdin)
 				} else {
-					raw, err = readMessage(f)
+					raw, err = inbox.ReadFile(f)
 				}
 				if err != nil {
 					bad = append(bad, err)
@@ -58,34 +55,4 @@ the exit status is then 2.
 			return badInput(errors.Join(bad...))
 		},
 	}
-}
-
-// readMessage reads at most what the classifier looks at.
-func readMessage(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("classify %s: %w", path, unwrapPathError(err))
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("classify %s: is a directory", path)
-	}
-	return readLimited(path, f)
-}
-
-// readLimited reads at most what the classifier looks at from r, named name.
-func readLimited(name string, r io.Reader) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, inbox.MaxMessageSize))
-	if err != nil {
-		return nil, fmt.Errorf("classify %s: %w", name, unwrapPathError(err))
-	}
-	return raw, nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

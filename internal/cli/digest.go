@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -64,31 +61,12 @@ three temporary ones of an address in a campaign, suppresses the address.
 	return cmd
 }
 
-// parseSince reads a Go duration or a number of days ("7d").
-func parseSince(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, nil
-	}
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("bad duration %q (want e.g. 24h or 7d)", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bad duration %q (want e.g. 24h or 7d)", s)
-	}
-	return d, nil
-}
-
 func runDigest(ctx context.Context, env *Env, opts *digestOptions) error {
 	format, err := digest.ParseFormat(opts.format)
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
-	since, err := parseSince(opts.since)
+	since, err := support.ParseSince(opts.since)
 	if err != nil {
 		return usageError("--since: %v", err)
 	}

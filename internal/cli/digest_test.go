@@ -209,16 +209,3 @@ func TestDigestBadInput(t *testing.T) {
 		}
 	}
 }
-
-func TestParseSince(t *testing.T) {
-	for in, want := range map[string]time.Duration{"": 0, "24h": 24 * time.Hour, "7d": 7 * 24 * time.Hour, "90m": 90 * time.Minute} {
-		if got, err := parseSince(in); err != nil || got != want {
-			t.Errorf("parseSince(%q) = %v, %v, want %v", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"0d", "-1h", "d", "1w"} {
-		if _, err := parseSince(in); err == nil {
-			t.Errorf("parseSince(%q) succeeded", in)
-		}
-	}
-}
