@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/check"
+	"github.com/openfoodfoundation/announce/internal/english"
 )
 
 func newCheckCmd(env *Env, p *paths) *cobra.Command {
@@ -34,10 +35,10 @@ instance's recipients file. It exits 0 only when there is no problem.
 			}
 			n := len(c.Problems)
 			if n > 0 && c.Fault {
-				return fmt.Errorf("check found %s; a database could not be read", count("problems", n)) // exit 1
+				return fmt.Errorf("check found %s; a database could not be read", english.Count("problems", n)) // exit 1
 			}
 			if n > 0 {
-				return badInput(fmt.Errorf("check found %s", count("problems", n)))
+				return badInput(fmt.Errorf("check found %s", english.Count("problems", n)))
 			}
 			fmt.Fprintln(env.Stderr, "check: no problems")
 			return nil

@@ -116,10 +116,9 @@ func (d *dueRunner) close() { closeLedger(d.l) }
 
 // runAt does what is due at now.
 func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
-	rep := newReporter(d.env, d.inst, func() time.Time { return now })
-	rep.jsonIf(d.opts.format)
-	return rep.flush(dispatch.RunDue(ctx, d.l, dispatch.DueOptions{
+	rep := newReporter(d.env, d.inst, func() time.Time { return now }, d.opts.format)
+	return rep.Flush(dispatch.RunDue(ctx, d.l, dispatch.DueOptions{
 		Instances: d.inst, Schedule: d.sched, Renderer: d.r, Keys: d.keys, Now: now, DryRun: d.opts.dryRun,
-		Exec: dispatch.ExecOptions{Clients: clients(d.env), Report: rep.events(), Log: rep.log},
+		Exec: dispatch.ExecOptions{Clients: clients(d.env), Report: rep.Events(), Log: rep.Log},
 	}))
 }

@@ -5,8 +5,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/progress"
 )
 
 // The --format json shapes, documented in README ("Output for scripts").
@@ -28,43 +29,6 @@ func newEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
-// jsonIf makes the reporter collect the results for --format json rather
-// than print the summaries (progress still goes to stderr).
-func (r *reporter) jsonIf(format string) {
-	if format == "json" {
-		r.res = &dispatch.Results{}
-	}
-}
-
-// events is the callback for dispatch: printing, or collecting for JSON.
-func (r *reporter) events() func(dispatch.Event) {
-	if r.res == nil {
-		return r.report
-	}
-	return func(e dispatch.Event) {
-		switch e.(type) {
-		case dispatch.SendStarted, dispatch.Progressed, dispatch.NothingDue:
-			r.report(e) // stderr
-			return
-		case dispatch.SendFinished:
-			r.pr.Finish()
-		}
-		r.res.Add(e)
-	}
-}
-
-// flush writes the collected results, also after a failed run (what was
-// done is done), and returns the run's error.
-func (r *reporter) flush(err error) error {
-	if r.res == nil {
-		return err
-	}
-	if werr := r.res.WriteJSON(r.env.Stdout); err == nil {
-		err = werr
-	}
-	return err
-}
-
 // suppressionJSON is one address of suppress list --format json.
 type suppressionJSON struct {
 	Address string    `json:"address"`
@@ -81,4 +45,9 @@ func writeSuppressionsJSON(w io.Writer, ss []ledger.Suppression) error {
 		}
 	}
 	return nil
+}
+
+// newReporter prints a send's or due run's events to env, as text or JSON.
+func newReporter(env *Env, inst *config.Instances, now func() time.Time, format string) *progress.Reporter {
+	return progress.NewReporter(env.Stdout, env.Stderr, inst, now, format == "json")
 }

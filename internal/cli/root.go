@@ -152,11 +152,10 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := newReporter(env, inst, env.Now)
-	rep.jsonIf(opts.format)
-	return rep.flush(p.Execute(ctx, dispatch.ExecOptions{
+	rep := newReporter(env, inst, env.Now, opts.format)
+	return rep.Flush(p.Execute(ctx, dispatch.ExecOptions{
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),
-		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.events(), Log: rep.log,
+		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.Events(), Log: rep.Log,
 	}))
 }
 

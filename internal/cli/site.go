@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/english"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/site"
 )
@@ -70,7 +71,7 @@ func runSite(ctx context.Context, env *Env, opts *siteOptions) error {
 		return err
 	}
 	n, size := files.Size()
-	fmt.Fprintf(env.Stderr, "site: %s, %d bytes in %s (%s)\n", count("files", n), size, opts.out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(env.Stderr, "site: %s, %d bytes in %s (%s)\n", english.Count("files", n), size, opts.out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -1,4 +1,8 @@
-package cli
+// Package english writes announce's own command-line messages that count
+// something — "1 problem", "2 problems" — from an English go-i18n message
+// file (messages/en.toml) with CLDR's plural forms. The notices' languages
+// are render's and locales/; the CLI speaks English only.
+package english
 
 import (
 	"embed"
@@ -23,8 +27,8 @@ var cliMessages = sync.OnceValue(func() *i18n.Localizer {
 	return i18n.NewLocalizer(b, "en")
 })
 
-// count writes n and the word id in its plural form: "1 problem", "2 problems".
-func count(id string, n int) string {
+// Count writes n and the word id in its plural form: "1 problem", "2 problems".
+func Count(id string, n int) string {
 	s, err := cliMessages().Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]any{"Count": n}})
 	if err != nil {
 		return fmt.Sprintf("%d %s", n, id) // an id missing from messages/en.toml: a test catches it
