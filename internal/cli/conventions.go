@@ -1,13 +1,17 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/openfoodfoundation/announce/internal/buildinfo"
+)
 
 // conventions adds what users expect of any command line to the command
 // tree: --version and `version`, `man`, completion of flag values, and exit
 // status 2 for every usage error cobra finds (arguments, unknown commands
 // and flags), not only for the ones announce finds.
 func conventions(root *cobra.Command, env *Env) {
-	root.Version = version()
+	root.Version = buildinfo.Version()
 	root.SetVersionTemplate("announce {{.Version}}\n")
 	root.AddCommand(newVersionCmd(env), newManCmd(env))
 	root.InitDefaultHelpCmd()

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/openfoodfoundation/announce/internal/config"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/progress"
 )
 
@@ -27,24 +26,6 @@ func newEncoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc
-}
-
-// suppressionJSON is one address of suppress list --format json.
-type suppressionJSON struct {
-	Address string    `json:"address"`
-	Since   time.Time `json:"since"`
-	Source  string    `json:"source"`
-	Reason  string    `json:"reason"`
-}
-
-func writeSuppressionsJSON(w io.Writer, ss []ledger.Suppression) error {
-	enc := newEncoder(w)
-	for _, s := range ss {
-		if err := enc.Encode(suppressionJSON{s.Address, s.Since.UTC(), s.Source, s.Reason}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // newReporter prints a send's or due run's events to env, as text or JSON.

@@ -66,7 +66,7 @@ func TestFormatJSON(t *testing.T) {
 		t.Fatalf("suppress add: %d %s", code, stderr)
 	}
 	code, stdout, _ = runCLI(t, "suppress", "list", "--state", state, "--format", "json")
-	list := decodeLines[suppressionJSON](t, "suppress list", stdout)
+	list := decodeLines[dispatch.SuppressionJSON](t, "suppress list", stdout)
 	if code != 0 || len(list) != 1 || list[0].Address != "pau@example.test" || list[0].Reason != "asked" || list[0].Source != "operator" || list[0].Since.IsZero() {
 		t.Errorf("suppress list --format json: exit %d, %+v\n%s", code, list, stdout)
 	}

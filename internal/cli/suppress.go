@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -118,14 +117,9 @@ func newSuppressCmd(env *Env, state *stateFlag) *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				return writeSuppressionsJSON(env.Stdout, ss)
+				return dispatch.WriteSuppressionsJSON(env.Stdout, ss)
 			}
-			w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ADDRESS\tSINCE\tSOURCE\tREASON")
-			for _, s := range ss {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.Address, s.Since.UTC().Format("2006-01-02 15:04Z"), s.Source, s.Reason)
-			}
-			return w.Flush()
+			return dispatch.WriteSuppressions(env.Stdout, ss)
 		},
 	}
 	list.Flags().StringVar(&format, "format", "text", "text or json (one object per address, as JSON lines)")
