@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/digest"
 	"github.com/openfoodfoundation/announce/internal/support"
 )
@@ -82,7 +81,7 @@ func runDigest(ctx context.Context, env *Env, opts *digestOptions) error {
 	if err != nil {
 		return err
 	}
-	inboxes, err := supportInboxes(env, inst, opts)
+	inboxes, err := conn(env).Inboxes(inst, opts.instance, opts.mailTo)
 	if err != nil {
 		return err
 	}
@@ -106,30 +105,4 @@ func runDigest(ctx context.Context, env *Env, opts *digestOptions) error {
 		}
 	}
 	return err
-}
-
-// supportInboxes resolves --instance, the IMAP settings and password and,
-// with --mail-to, the SMTP settings: every input error before any network I/O.
-func supportInboxes(env *Env, inst *config.Instances, opts *digestOptions) ([]support.Inbox, error) {
-	var keys []string
-	if opts.instance == "all" {
-		for _, k := range inst.Keys() {
-			if inst.Instances[k].IMAP != nil {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) == 0 {
-			return nil, badInput(fmt.Errorf("%s: no instance has an [instances.X.imap] section", inst.File))
-		}
-	} else {
-		in, ok := inst.Instances[opts.instance]
-		if !ok {
-			return nil, usageError("unknown instance %q (known: %v)", opts.instance, inst.Keys())
-		}
-		if in.IMAP == nil {
-			return nil, badInput(fmt.Errorf("%s: instance %s has no [instances.%s.imap] section: no support inbox to read", inst.File, in.Key, in.Key))
-		}
-		keys = []string{opts.instance}
-	}
-	return conn(env).Inboxes(inst, keys, opts.mailTo)
 }

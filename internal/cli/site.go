@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/english"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/site"
 )
 
@@ -92,19 +90,14 @@ func siteInput(ctx context.Context, env *Env, p *paths, state *stateFlag, nowFla
 }
 
 func readHistory(ctx context.Context, state *stateFlag, inst *config.Instances, sched *config.Schedule) (site.History, error) {
-	path, err := state.resolve()
-	if err != nil {
+	l, err := state.openExisting(ctx)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if state.path != "" {
-			return nil, badInput(fmt.Errorf("--state %s: no such ledger", path))
-		}
+	case l == nil && state.path != "":
+		return nil, badInput(fmt.Errorf("--state %s: no such ledger", state.path))
+	case l == nil:
 		return nil, nil
-	}
-	l, err := ledger.Open(ctx, path)
-	if err != nil {
-		return nil, err
 	}
 	defer l.Close()
 	return site.ReadHistory(ctx, l, sched.Campaign, inst.Keys())

@@ -9,10 +9,31 @@ import (
 	"github.com/openfoodfoundation/announce/internal/support"
 )
 
-// Inboxes resolves the support inboxes of the instances keys: the IMAP
-// settings and password and, with mailTo, the SMTP settings the digest is
-// mailed through — every input error before any network I/O.
-func (e Env) Inboxes(inst *config.Instances, keys []string, mailTo string) ([]support.Inbox, error) {
+// Inboxes resolves the support inboxes of the instance sel (a key, or
+// "all": every instance with an imap section): the IMAP settings and
+// password and, with mailTo, the SMTP settings the digest is mailed through
+// — every input error before any network I/O.
+func (e Env) Inboxes(inst *config.Instances, sel, mailTo string) ([]support.Inbox, error) {
+	var keys []string
+	if sel == "all" {
+		for _, k := range inst.Keys() {
+			if inst.Instances[k].IMAP != nil {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) == 0 {
+			return nil, badInput(fmt.Errorf("%s: no instance has an [instances.X.imap] section", inst.File))
+		}
+	} else {
+		in, ok := inst.Instances[sel]
+		if !ok {
+			return nil, badInput(fmt.Errorf("unknown instance %q (known: %v)", sel, inst.Keys()))
+		}
+		if in.IMAP == nil {
+			return nil, badInput(fmt.Errorf("%s: instance %s has no [instances.%s.imap] section: no support inbox to read", inst.File, in.Key, in.Key))
+		}
+		keys = []string{sel}
+	}
 	var inboxes []support.Inbox
 	for _, k := range keys {
 		in := inst.Instances[k]
