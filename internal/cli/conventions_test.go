@@ -147,3 +147,33 @@ func TestCompletion(t *testing.T) {
 		}
 	})
 }
+
+// README's layout names every package under internal/.
+func TestReadmeNamesEveryPackage(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir("../../internal", func(p string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == "testdata":
+			return filepath.SkipDir
+		case !d.IsDir():
+			return nil
+		}
+		gos, _ := filepath.Glob(filepath.Join(p, "*.go"))
+		if len(gos) == 0 {
+			return nil
+		}
+		rel, _ := filepath.Rel("../..", p)
+		if !strings.Contains(string(readme), "| `"+filepath.ToSlash(rel)+"` |") {
+			t.Errorf("README's layout does not name %s", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
