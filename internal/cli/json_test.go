@@ -62,6 +62,12 @@ func TestFormatJSON(t *testing.T) {
 		t.Errorf("due --format json = %+v\n%s", due, stdout)
 	}
 
+	code, stdout, stderr = runCLI(t, "due", "--dry-run", "--now", "2019-04-30T10:00:00Z", "--state", filepath.Join(t.TempDir(), "new.db"), "--instance", "katuma", "--format", "json")
+	would := decodeLines[dispatch.ResultJSON](t, "due --dry-run", stdout)
+	if code != 0 || len(would) != 1 || would[0].Notice != "announce" || would[0].State != "would send" || would[0].Due == nil || would[0].Counts != nil {
+		t.Errorf("due --dry-run --format json: exit %d, %+v (%s)\n%s", code, would, stderr, stdout)
+	}
+
 	if code, _, stderr := runCLI(t, "suppress", "add", "--state", state, "--reason", "asked", "Pau@Example.test"); code != 0 {
 		t.Fatalf("suppress add: %d %s", code, stderr)
 	}
