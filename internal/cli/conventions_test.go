@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -21,6 +24,25 @@ func TestVersion(t *testing.T) {
 	code, cmd, stderr := runCLI(t, "version")
 	if code != 0 || cmd != flag {
 		t.Errorf("version: exit %d, %q, want %q (stderr %q)", code, cmd, flag, stderr)
+	}
+}
+
+// Ctrl-C at the prompt aborts at once: nothing sent, exit 1, though no
+// line was typed.
+func TestInterruptAtPrompt(t *testing.T) {
+	r, w := io.Pipe() // a terminal nobody types at
+	defer w.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- ask(ctx, r, io.Discard, "", 20) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil || exitCode(err) != exitFailure || !strings.Contains(err.Error(), "not confirmed: nothing sent") {
+			t.Errorf("interrupted prompt: %v (exit %d), want not confirmed, exit 1", err, exitCode(err))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the prompt waited for a line after Ctrl-C")
 	}
 }
 
@@ -62,7 +84,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 func TestDeclinedConfirmation(t *testing.T) {
 	for _, answer := range []string{"", "n\n", "no\n", "nope\n"} {
 		var out bytes.Buffer
-		err := ask(strings.NewReader(answer), &out, "  katuma announce notice: 20 recipients\n", 20)
+		err := ask(t.Context(), strings.NewReader(answer), &out, "  katuma announce notice: 20 recipients\n", 20)
 		if err == nil || exitCode(err) != exitFailure || strings.Contains(err.Error(), "usage") {
 			t.Errorf("answer %q: %v (exit %d), want exit 1 without \"usage\"", answer, err, exitCode(err))
 		}
@@ -71,7 +93,7 @@ func TestDeclinedConfirmation(t *testing.T) {
 		}
 	}
 	for _, answer := range []string{"y\n", "YES\n", " yes \n"} {
-		if err := ask(strings.NewReader(answer), &bytes.Buffer{}, "", 20); err != nil {
+		if err := ask(t.Context(), strings.NewReader(answer), &bytes.Buffer{}, "", 20); err != nil {
 			t.Errorf("answer %q: %v, want confirmed", answer, err)
 		}
 	}

@@ -155,7 +155,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	rep := newReporter(env, inst, env.Now, opts.format)
 	return rep.Flush(p.Execute(ctx, dispatch.ExecOptions{
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),
-		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.Events(), Log: rep.Log,
+		Now: env.Now, Confirm: confirmer(ctx, env, opts.yes), Report: rep.Events(), Log: rep.Log,
 	}))
 }
 

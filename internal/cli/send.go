@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +24,7 @@ const claimLease = dispatch.ClaimLease
 
 // confirmer asks a person at a terminal before a send to more than a few
 // recipients; without a terminal it refuses unless --yes.
-func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
+func confirmer(ctx context.Context, env *Env, yes bool) func(*dispatch.Plan) error {
 	return func(p *dispatch.Plan) error {
 		total := 0
 		var b strings.Builder
@@ -40,7 +41,7 @@ func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
 		if !ok || !term.IsTerminal(int(f.Fd())) {
 			return usageError("a real send to %s needs confirmation: run it at a terminal, or pass --yes\n%s", english.Count("recipients", total), strings.TrimRight(b.String(), "\n"))
 		}
-		return ask(env.Stdin, env.Stderr, b.String(), total)
+		return ask(ctx, env.Stdin, env.Stderr, b.String(), total)
 	}
 }
 
@@ -49,11 +50,22 @@ func confirmer(env *Env, yes bool) func(*dispatch.Plan) error {
 var errDeclined = errors.New("not confirmed: nothing sent")
 
 // ask asks the person at the terminal to confirm sending total messages.
-func ask(in io.Reader, out io.Writer, summary string, total int) error {
+// Ctrl-C (ctx done) aborts at once, without waiting for a line.
+func ask(ctx context.Context, in io.Reader, out io.Writer, summary string, total int) error {
 	fmt.Fprintf(out, "About to send:\n%sSend %s? [y/N] ", summary, english.Count("messages", total))
-	line, _ := bufio.NewReader(in).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-		return errDeclined
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(out)
+		return fmt.Errorf("%w (%v)", errDeclined, context.Cause(ctx))
+	case line := <-answer:
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			return errDeclined
+		}
+		return nil
 	}
-	return nil
 }
