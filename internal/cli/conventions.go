@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/buildinfo"
@@ -15,6 +17,17 @@ func conventions(root *cobra.Command, env *Env) {
 	root.SetVersionTemplate("announce {{.Version}}\n")
 	root.AddCommand(newVersionCmd(env), newManCmd(env))
 	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			c.RunE = func(_ *cobra.Command, args []string) error {
+				cmd, rest, err := root.Find(args)
+				if err != nil || len(rest) > 0 {
+					return usageError("unknown help topic %q", strings.Join(args, " "))
+				}
+				return cmd.Help()
+			}
+		}
+	}
 	root.InitDefaultCompletionCmd()
 	walk(root, func(c *cobra.Command) {
 		completeFlags(c)

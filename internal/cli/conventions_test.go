@@ -63,6 +63,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"completion", "nope"},
 		{"completion", "bash", "extra"},
 		{"version", "extra"},
+		{"help", "nothing"},
+		{"help", "suppress", "nothing"},
 		{"plan", "--format", "yaml"},
 		{"--instance", "katuma", "--dry-run", "--notice", "nope"},
 	} {
