@@ -144,7 +144,7 @@ func TestPlanErrors(t *testing.T) {
 	suggest := " (suggest start = 2019-05-07T09:00:00: Tue 2019-05-07 09:00–12:00 CEST, 07:00–10:00 UTC, pau Tue 2019-05-07 09:00–12:00 CEST)"
 	want := []string{
 		"config/schedule.toml:9: busy-weekday: Monday 2019-05-06 is a busy day on Katuma (busy_weekdays, config/instances.toml:14)" + suggest,
-		"config/schedule.toml:9: test-ready: v2.0.0 is ready for testing on Mon 2019-05-06 and testers need 1 working day(s): " +
+		"config/schedule.toml:9: test-ready: v2.0.0 is ready for testing on Mon 2019-05-06 and testers need 1 working day: " +
 			"the earliest day for a window is Tue 2019-05-07 (test_ready, test_days, config/schedule.toml:4)" + suggest,
 	}
 	errs := planProblems(loadShipped(t))
