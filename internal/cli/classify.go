@@ -10,7 +10,8 @@ import (
 )
 
 func newClassifyCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "classify FILE.eml... (- for standard input)",
 		Short: "Tell what each message is: reply, auto-reply, bounce or unrelated, and why",
 		Long: `classify reads .eml files (- reads one message from standard input) and prints, for each, one JSON object on its own line: the file
@@ -25,6 +26,9 @@ the exit status is then 2.
 ` + exitHelp,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat("announce classify", format); err != nil {
+				return err
+			}
 			enc := json.NewEncoder(env.Stdout)
 			enc.SetEscapeHTML(false)
 			var bad []error
@@ -55,4 +59,6 @@ the exit status is then 2.
 			return badInput(errors.Join(bad...))
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "json", "json, the only one (so scripts may say so)")
+	return cmd
 }

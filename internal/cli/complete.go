@@ -16,6 +16,7 @@ var formats = map[string][]string{
 	"announce suppress list": {"text", "json"},
 	"announce plan":          {"text", "markdown", "json", "ics", "html"},
 	"announce digest":        {"text", "markdown", "html", "json"},
+	"announce classify":      {"json"},
 }
 
 // completeFlags completes the values of --instance (the instances file's

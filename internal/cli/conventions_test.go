@@ -66,6 +66,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"help", "nothing"},
 		{"help", "suppress", "nothing"},
 		{"plan", "--format", "yaml"},
+		{"classify", "--format", "text", "x.eml"},
 		{"--instance", "katuma", "--dry-run", "--notice", "nope"},
 	} {
 		code, stdout, stderr := runCLI(t, args...)
@@ -145,6 +146,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"plan", "--format", ""}, "text\nmarkdown\njson\nics\nhtml\n"},
 		{[]string{"status", "--format", ""}, "text\njson\n"},
 		{[]string{"suppress", "list", "--format", ""}, "text\njson\n"},
+		{[]string{"classify", "--format", ""}, "json\n"},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, append([]string{"__complete"}, tt.args...)...)
