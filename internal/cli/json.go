@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/openfoodfoundation/announce/internal/config"
@@ -19,7 +20,12 @@ func checkFormat(cmd, f string) error {
 			return nil
 		}
 	}
-	return usageError("--format %q: want one of %v", f, formats[cmd])
+	vs := formats[cmd]
+	want := vs[len(vs)-1]
+	if len(vs) > 1 {
+		want = strings.Join(vs[:len(vs)-1], ", ") + " or " + want
+	}
+	return usageError("--format %q: want %s", f, want)
 }
 
 func newEncoder(w io.Writer) *json.Encoder {
