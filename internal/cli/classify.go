@@ -3,9 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -13,7 +10,8 @@ import (
 )
 
 func newClassifyCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "classify FILE.eml... (- for standard input)",
 		Short: "Tell what each message is: reply, auto-reply, bounce, complaint or other, and why",
 		Long: `classify reads .eml files (- reads one message from standard input) and prints, for each, one JSON object on its own line: the file
@@ -31,6 +29,9 @@ the exit status is then 2.
 ` + exitHelp,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat("announce classify", format); err != nil {
+				return err
+			}
 			enc := json.NewEncoder(env.Stdout)
 			enc.SetEscapeHTML(false)
 			var bad []error
@@ -44,9 +45,9 @@ the exit status is then 2.
 						continue
 					}
 					stdin = true
-					raw, err = readLimited("-", env.Stdin)
+					raw, err = inbox.ReadLimited("classify -", env.Stdin)
 				} else {
-					raw, err = readMessage(f)
+					raw, err = inbox.ReadFile(f)
 				}
 				if err != nil {
 					bad = append(bad, err)
@@ -61,34 +62,6 @@ the exit status is then 2.
 			return badInput(errors.Join(bad...))
 		},
 	}
-}
-
-// readMessage reads at most what the classifier looks at.
-func readMessage(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("classify %s: %w", path, unwrapPathError(err))
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("classify %s: is a directory", path)
-	}
-	return readLimited(path, f)
-}
-
-// readLimited reads at most what the classifier looks at from r, named name.
-func readLimited(name string, r io.Reader) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, inbox.MaxMessageSize))
-	if err != nil {
-		return nil, fmt.Errorf("classify %s: %w", name, unwrapPathError(err))
-	}
-	return raw, nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	cmd.Flags().StringVar(&format, "format", "json", "json, the only one (so scripts may say so)")
+	return cmd
 }

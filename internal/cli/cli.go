@@ -13,7 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/check"
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/connect"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/ofndb"
@@ -65,6 +67,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 func run(ctx context.Context, env *Env, args []string) int {
 	root := newRootCmd(env)
+	conventions(root, env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
@@ -80,7 +83,7 @@ func run(ctx context.Context, env *Env, args []string) int {
 		return exitOK
 	}
 	// One line per problem, so "file:line: message" lines stand alone.
-	for _, e := range flatten(err) {
+	for _, e := range check.Flatten(err) {
 		fmt.Fprintln(env.Stderr, "announce: "+e.Error())
 	}
 	return exitCode(err)
@@ -94,9 +97,10 @@ func exitCode(err error) int {
 		din *dispatch.InputError
 		fe  *recipients.FileError
 		ref *dispatch.RefusedError // the timing guard: the command is wrong now, like a declined confirmation
+		cin *connect.InputError
 	)
 	switch {
-	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe), errors.As(err, &ref),
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe), errors.As(err, &ref), errors.As(err, &cin),
 		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage), errors.Is(err, ofndb.ErrSchema):
 		return exitInput
 	default:
@@ -143,4 +147,13 @@ func (p *paths) load() (*config.Instances, *config.Schedule, *render.Renderer, e
 		return nil, nil, nil, badInput(err)
 	}
 	return inst, sched, r, nil
+}
+
+// conn builds the instances' clients with env's environment and HTTP client.
+func conn(env *Env) connect.Env { return connect.Env{Getenv: env.Getenv, HTTPClient: env.HTTPClient} }
+
+func clients(env *Env) dispatch.Clients { return conn(env).Clients() }
+
+func useDatabases(ctx context.Context, env *Env, inst *config.Instances, sched *config.Schedule, keys []string) error {
+	return conn(env).UseDatabases(ctx, inst, sched, keys)
 }

@@ -5,16 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/digest"
-	"github.com/openfoodfoundation/announce/internal/mailbox"
-	"github.com/openfoodfoundation/announce/internal/mailer"
 	"github.com/openfoodfoundation/announce/internal/support"
 )
 
@@ -71,31 +65,12 @@ listed under "also in the inbox".
 	return cmd
 }
 
-// parseSince reads a Go duration or a number of days ("7d").
-func parseSince(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, nil
-	}
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("bad duration %q (want e.g. 24h or 7d)", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bad duration %q (want e.g. 24h or 7d)", s)
-	}
-	return d, nil
-}
-
 func runDigest(ctx context.Context, env *Env, opts *digestOptions) error {
 	format, err := digest.ParseFormat(opts.format)
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
-	since, err := parseSince(opts.since)
+	since, err := support.ParseSince(opts.since)
 	if err != nil {
 		return usageError("--since: %v", err)
 	}
@@ -111,7 +86,7 @@ func runDigest(ctx context.Context, env *Env, opts *digestOptions) error {
 	if err != nil {
 		return err
 	}
-	inboxes, err := supportInboxes(env, inst, opts)
+	inboxes, err := conn(env).Inboxes(inst, opts.instance, opts.mailTo)
 	if err != nil {
 		return err
 	}
@@ -135,59 +110,4 @@ func runDigest(ctx context.Context, env *Env, opts *digestOptions) error {
 		}
 	}
 	return err
-}
-
-// supportInboxes resolves --instance, the IMAP settings and password and,
-// with --mail-to, the SMTP settings: every input error before any network I/O.
-func supportInboxes(env *Env, inst *config.Instances, opts *digestOptions) ([]support.Inbox, error) {
-	var keys []string
-	if opts.instance == "all" {
-		for _, k := range inst.Keys() {
-			if inst.Instances[k].IMAP != nil {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) == 0 {
-			return nil, badInput(fmt.Errorf("%s: no instance has an [instances.X.imap] section", inst.File))
-		}
-	} else {
-		in, ok := inst.Instances[opts.instance]
-		if !ok {
-			return nil, usageError("unknown instance %q (known: %v)", opts.instance, inst.Keys())
-		}
-		if in.IMAP == nil {
-			return nil, badInput(fmt.Errorf("%s: instance %s has no [instances.%s.imap] section: no support inbox to read", inst.File, in.Key, in.Key))
-		}
-		keys = []string{opts.instance}
-	}
-	var inboxes []support.Inbox
-	for _, k := range keys {
-		in := inst.Instances[k]
-		m := in.IMAP
-		pw, err := resolveSecret(env, fmt.Sprintf("instance %s imap password", k), m.Password())
-		if err != nil {
-			return nil, err
-		}
-		cfg := mailbox.Config{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: pw}
-		if m.CAFile != "" {
-			pool, err := mailer.LoadCA(m.CAFile)
-			if err != nil {
-				return nil, badInput(fmt.Errorf("instance %s imap ca_file: %w", k, err))
-			}
-			cfg.RootCAs = pool
-		}
-		ib := support.Inbox{Instance: in, IMAP: cfg}
-		if opts.mailTo != "" {
-			newSender, _, err := newSenderFactory(env, in)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := mail.ParseAddress(in.From); err != nil {
-				return nil, badInput(fmt.Errorf("instance %s from: %w", k, err))
-			}
-			ib.Sender = func() support.Sender { return newSender() }
-		}
-		inboxes = append(inboxes, ib)
-	}
-	return inboxes, nil
 }

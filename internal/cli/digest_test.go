@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/check"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/mailbox/mailboxtest"
 )
@@ -30,7 +31,7 @@ func execCmd(t *testing.T, cmd *cobra.Command, args ...string) (int, string, str
 	if err == nil {
 		return exitOK, out.String(), errb.String()
 	}
-	for _, e := range flatten(err) {
+	for _, e := range check.Flatten(err) {
 		fmt.Fprintln(&errb, "announce: "+e.Error())
 	}
 	return exitCode(err), out.String(), errb.String()
@@ -212,19 +213,6 @@ func TestDigestBadInput(t *testing.T) {
 		code, _, stderr := digestCLI(t, state, tc.args...)
 		if code != exitInput || !strings.Contains(stderr, tc.want) {
 			t.Errorf("digest %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
-		}
-	}
-}
-
-func TestParseSince(t *testing.T) {
-	for in, want := range map[string]time.Duration{"": 0, "24h": 24 * time.Hour, "7d": 7 * 24 * time.Hour, "90m": 90 * time.Minute} {
-		if got, err := parseSince(in); err != nil || got != want {
-			t.Errorf("parseSince(%q) = %v, %v, want %v", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"0d", "-1h", "d", "1w"} {
-		if _, err := parseSince(in); err == nil {
-			t.Errorf("parseSince(%q) succeeded", in)
 		}
 	}
 }

@@ -1,158 +1,29 @@
 package cli
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"fmt"
-	"io"
-	"maps"
-	"mime"
-	"net/mail"
-	"slices"
-	"strings"
-	"time"
 
-	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/render"
 )
 
 // dryRun previews the plan — every message built as a send would build it,
 // and with out written there — and prints it.
-func dryRun(ctx context.Context, env *Env, p *dispatch.Plan, out string) error {
+func dryRun(ctx context.Context, env *Env, p *dispatch.Plan, out, format string) error {
 	pv, err := p.Preview(ctx, dispatch.PreviewOptions{Now: env.Now(), Out: out})
 	if err != nil {
 		return err
 	}
-	w := env.Stdout
-	for i, np := range pv.Notices {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		if np.Email {
-			if err := printJob(w, np); err != nil {
-				return err
-			}
-		}
-		if np.Forum != nil {
-			printForumPlan(w, np.NoticePlan)
-		}
+	if format == "json" {
+		err = pv.WriteJSON(env.Stdout)
+	} else {
+		err = pv.WriteText(env.Stdout)
+	}
+	if err != nil {
+		return err
 	}
 	if out != "" {
 		fmt.Fprintf(env.Stderr, "wrote the messages to %s\n", out)
-	}
-	return nil
-}
-
-func printJob(w io.Writer, np *dispatch.NoticePreview) error {
-	job := np.Job()
-	in, win := job.Instance, job.Window
-	c := np.Census
-	fmt.Fprintf(w, "=== %s (%s) · %s notice · campaign %s, release %s\n", in.Key, in.Name, job.Notice, job.Schedule.Campaign, job.Schedule.Release)
-	fmt.Fprintf(w, "window:     %s\n", windowLine(win, in))
-	printGuard(w, np.NoticePlan)
-	fmt.Fprintf(w, "recipients: %d from %s", c.Total, in.Recipients)
-	if len(c.Invalid) > 0 {
-		fmt.Fprintf(w, ", %d invalid rows skipped", len(c.Invalid))
-	}
-	fmt.Fprintln(w)
-	for _, ed := range np.Prepared.Editions() {
-		fmt.Fprintf(w, "  %-6s %5d  %s\n", ed.Locale(), c.PerLocale[ed.Locale()], ed.Subject())
-	}
-	for _, fb := range []render.Fallback{render.NoLocale, render.NotOffered} {
-		if n := c.Fallback[fb]; n > 0 {
-			fmt.Fprintf(w, "  %d read the default locale %s (%s)\n", n, np.Prepared.Editions()[0].Locale(), fb)
-		}
-	}
-	regional := slices.SortedFunc(maps.Keys(c.Regional), func(a, b dispatch.RegionalFallback) int {
-		return cmp.Or(strings.Compare(a.Reader, b.Reader), strings.Compare(a.Edition, b.Edition))
-	})
-	for _, rf := range regional {
-		fmt.Fprintf(w, "  %d %s read %s (%s)\n", c.Regional[rf], rf.Reader, rf.Edition, render.OtherRegion)
-	}
-	printSegments(w, np)
-	for _, bad := range c.Invalid {
-		fmt.Fprintf(w, "  skipped %s\n", bad)
-	}
-	for _, ed := range np.Prepared.Editions() {
-		d, ok := np.Samples[ed.Locale()]
-		if !ok {
-			continue // nobody reads this locale
-		}
-		loc := ed.Locale()
-		fmt.Fprintf(w, "\n--- %s message, as sent to %s ---\n", loc, d.Message.Recipient.Email)
-		if err := printMessage(w, d); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// windowLine is the window for the operator: local time, UTC, possible extra.
-func windowLine(w *config.Window, in *config.Instance) string {
-	loc := in.Location()
-	b, e, l := w.Begin().In(loc), w.End().In(loc), w.LatestEnd().In(loc)
-	s := fmt.Sprintf("%s–%s %s (%s)", b.Format("Mon 2006-01-02 15:04"), e.Format("15:04"), zoneLabel(e), loc)
-	if zoneLabel(b) != zoneLabel(e) {
-		s = fmt.Sprintf("%s %s–%s %s (%s)", b.Format("Mon 2006-01-02 15:04"), zoneLabel(b), e.Format("15:04"), zoneLabel(e), loc)
-	}
-	if !sameDate(b, e) {
-		s = fmt.Sprintf("%s %s – %s %s (%s)", b.Format("Mon 2006-01-02 15:04"), zoneLabel(b), e.Format("Mon 2006-01-02 15:04"), zoneLabel(e), loc)
-	}
-	s += fmt.Sprintf(" = %s–%s UTC", b.UTC().Format("2006-01-02 15:04"), e.UTC().Format("15:04"))
-	if w.Extra.Duration > 0 {
-		s += fmt.Sprintf(", may run %s longer (until %s %s)", shortDuration(w.Extra.Duration), l.Format("15:04"), zoneLabel(l))
-	}
-	return s
-}
-
-// shortDuration writes 1h, 1h30m, 45m rather than time.Duration's 1h0m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "h0m") + map[bool]string{true: "h", false: ""}[strings.HasSuffix(s, "h0m")]
-}
-
-func zoneLabel(t time.Time) string { return t.Format("MST") }
-
-func sameDate(a, b time.Time) bool {
-	ay, am, ad := a.Date()
-	by, bm, bd := b.Date()
-	return ay == by && am == bm && ad == bd
-}
-
-// printMessage shows the message's headers decoded for reading and its plain
-// text part; --out has the exact bytes.
-func printMessage(w io.Writer, d *dispatch.Delivery) error {
-	var raw bytes.Buffer
-	if _, err := d.Msg.WriteTo(&raw); err != nil {
-		return err
-	}
-	m, err := mail.ReadMessage(&raw)
-	if err != nil {
-		return fmt.Errorf("read back built message: %w", err)
-	}
-	dec := new(mime.WordDecoder)
-	keys := make([]string, 0, len(m.Header))
-	for k := range m.Header {
-		if k == "Content-Type" || k == "Mime-Version" {
-			continue
-		}
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		for _, v := range m.Header[k] {
-			if dv, err := dec.DecodeHeader(v); err == nil {
-				v = dv
-			}
-			fmt.Fprintf(w, "%s: %s\n", k, strings.Join(strings.Fields(v), " "))
-		}
-	}
-	fmt.Fprintf(w, "\n%s", d.Message.Text)
-	if !strings.HasSuffix(d.Message.Text, "\n") {
-		fmt.Fprintln(w)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ type dueOptions struct {
 	now      string
 	dryRun   bool
 	instance string
+	format   string
 }
 
 func newDueCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
@@ -44,6 +45,7 @@ and exits 0. Run it every few minutes (see deploy/ and README).
 	f.StringVar(&opts.now, "now", "", "pretend it is this moment (RFC 3339, e.g. 2019-05-06T09:00:00+02:00)")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "say what is due; send and record nothing")
 	f.StringVar(&opts.instance, "instance", "all", "only this instance")
+	f.StringVar(&opts.format, "format", "text", "text or json (the notices dealt with, as JSON lines)")
 	return cmd
 }
 
@@ -59,6 +61,9 @@ func parseNow(env *Env, s string) (time.Time, error) {
 }
 
 func runDue(ctx context.Context, env *Env, opts *dueOptions) error {
+	if err := checkFormat("announce due", opts.format); err != nil {
+		return err
+	}
 	now, err := parseNow(env, opts.now)
 	if err != nil {
 		return err
@@ -111,9 +116,9 @@ func (d *dueRunner) close() { closeLedger(d.l) }
 
 // runAt does what is due at now.
 func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
-	rep := newReporter(d.env, d.inst, func() time.Time { return now })
-	return dispatch.RunDue(ctx, d.l, dispatch.DueOptions{
+	rep := newReporter(d.env, d.inst, func() time.Time { return now }, d.opts.format)
+	return rep.Flush(dispatch.RunDue(ctx, d.l, dispatch.DueOptions{
 		Instances: d.inst, Schedule: d.sched, Renderer: d.r, Keys: d.keys, Now: now, DryRun: d.opts.dryRun,
-		Exec: dispatch.ExecOptions{Clients: clients(d.env), Report: rep.report, Log: rep.log},
-	})
+		Exec: dispatch.ExecOptions{Clients: clients(d.env), Report: rep.Events(), Log: rep.Log},
+	}))
 }

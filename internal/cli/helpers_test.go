@@ -4,8 +4,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-
-	"github.com/openfoodfoundation/announce/internal/config"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -14,8 +12,6 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
-
-func secretOf(env, file string) config.Secret { return config.Secret{Env: env, File: file} }
 
 // withoutLedgerLine drops the line naming the ledger (state.go's say), for
 // tests about other output.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,10 +67,8 @@ Exit status: 0 when no rule gives an error (warnings allowed), 1 when one does,
 }
 
 func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
-	switch opts.format {
-	case "text", "markdown", "json", "ics", "html":
-	default:
-		return usageError("--format %q: want text, markdown, json, ics or html", opts.format)
+	if err := checkFormat("announce plan", opts.format); err != nil {
+		return err
 	}
 	var zone *time.Location
 	if opts.operatorTZ != "" {
@@ -93,47 +90,19 @@ func runPlan(ctx context.Context, env *Env, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	cycles, err := liveOrderCycles(ctx, env, inst, sched)
+	cycles, err := conn(env).LiveOrderCycles(ctx, inst, sched)
 	if err != nil {
 		return err
 	}
 	p := plan.Make(inst, sched, plan.Options{Now: now, OperatorZone: zone, OrderCycles: cycles})
-	switch opts.format {
-	case "text":
-		err = p.WriteText(env.Stdout)
-	case "markdown":
-		err = p.WriteMarkdown(env.Stdout)
-	case "json":
-		err = p.WriteJSON(env.Stdout)
-	case "html":
-		err = p.WriteHTML(env.Stdout)
-	case "ics":
+	if opts.format == "ics" {
 		err = ics.WriteRollout(env.Stdout, inst, sched, ics.RolloutOptions{Stamp: now})
+	} else {
+		err = p.Write(env.Stdout, opts.format)
 	}
 	if err != nil {
 		return err
 	}
-	if p.Errors() == 0 {
-		return nil
-	}
 	// stderr lists the errors ("file:line: rule: why (suggest …)"); exit 1.
-	return &planFailed{problems: p.Problems()}
-}
-
-// planFailed is a plan that breaks a rule with severity error: a failure of
-// the plan (exit 1), not bad input.
-type planFailed struct{ problems []error }
-
-func (e *planFailed) Error() string   { return errors.Join(e.problems...).Error() }
-func (e *planFailed) Unwrap() []error { return e.problems }
-
-// planProblems checks every window of the schedule as at now: one error per
-// broken rule of severity error (see plan.Plan.Problems).
-func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
-	return planProblemsWith(inst, sched, now, nil)
-}
-
-// planProblemsWith is planProblems with the instances' live order cycles.
-func planProblemsWith(inst *config.Instances, sched *config.Schedule, now time.Time, cycles map[string][]plan.OrderCycle) []error {
-	return plan.Make(inst, sched, plan.Options{Now: now, OrderCycles: cycles}).Problems()
+	return p.Err()
 }

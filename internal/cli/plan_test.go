@@ -13,7 +13,9 @@ import (
 	ical "github.com/arran4/golang-ical"
 	"github.com/spf13/cobra"
 
+	"github.com/openfoodfoundation/announce/internal/check"
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/plan"
 )
 
 // runPlanCLI runs the plan command on its own, from the working directory,
@@ -29,7 +31,7 @@ func runPlanCLI(t *testing.T, args ...string) (int, string, string) {
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
 	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		for _, e := range flatten(err) {
+		for _, e := range check.Flatten(err) {
 			errb.WriteString("announce: " + e.Error() + "\n")
 		}
 		return exitCode(err), out.String(), errb.String()
@@ -142,7 +144,7 @@ func TestPlanErrors(t *testing.T) {
 	suggest := " (suggest start = 2019-05-07T09:00:00: Tue 2019-05-07 09:00–12:00 CEST, 07:00–10:00 UTC, pau Tue 2019-05-07 09:00–12:00 CEST)"
 	want := []string{
 		"config/schedule.toml:9: busy-weekday: Monday 2019-05-06 is a busy day on Katuma (busy_weekdays, config/instances.toml:14)" + suggest,
-		"config/schedule.toml:9: test-ready: v2.0.0 is ready for testing on Mon 2019-05-06 and testers need 1 working day(s): " +
+		"config/schedule.toml:9: test-ready: v2.0.0 is ready for testing on Mon 2019-05-06 and testers need 1 working day: " +
 			"the earliest day for a window is Tue 2019-05-07 (test_ready, test_days, config/schedule.toml:4)" + suggest,
 	}
 	errs := planProblems(loadShipped(t))
@@ -199,4 +201,10 @@ func TestPlanBadConfig(t *testing.T) {
 	if code != exitInput || stderr != "announce: config/schedule.toml:12: windows.katuma.operator: no operator \"pua\" (want an [operators.pua] table with their timezone)\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
+}
+
+// planProblems checks every window of the schedule as at now: one error per
+// broken rule of severity error (what check reports).
+func planProblems(inst *config.Instances, sched *config.Schedule, now time.Time) []error {
+	return plan.Make(inst, sched, plan.Options{Now: now}).Problems()
 }

@@ -28,6 +28,7 @@ type notifyOptions struct {
 	// (no reply to their end; in flight at repeated crashes).
 	resendUncertain bool
 	force           bool
+	format          string
 }
 
 func newRootCmd(env *Env) *cobra.Command {
@@ -87,6 +88,7 @@ variable or file the instances file names, never from the file itself.
 	f.BoolVar(&opts.force, "force", false, "send even what due's timing rules refuse (too early, too late, an unmoved reschedule); recorded in the ledger")
 	f.BoolVar(&opts.update, "update", false, "edit a forum post whose text changed since it was posted (the window moved)")
 	f.BoolVar(&opts.resendUncertain, "resend-uncertain", false, "also send, once more, the messages that may have been delivered (listed by announce status)")
+	f.StringVar(&opts.format, "format", "text", "text or json (the dry run's notices, or a send's results, as JSON lines)")
 	cmd.AddCommand(newCheckCmd(env, &opts.paths))
 	cmd.AddCommand(newSuppressCmd(env, &opts.paths, &opts.state))
 	cmd.AddCommand(newDueCmd(env, &opts.paths, &opts.state))
@@ -103,6 +105,9 @@ variable or file the instances file names, never from the file itself.
 func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if opts.instance == "" {
 		return usageError("--instance is required (an instance key, or \"all\"); see --help")
+	}
+	if err := checkFormat("announce", opts.format); err != nil {
+		return err
 	}
 	var notices []config.Notice
 	if opts.notice != "" {
@@ -145,7 +150,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		if err != nil {
 			return err
 		}
-		return dryRun(ctx, env, p, opts.out)
+		return dryRun(ctx, env, p, opts.out, opts.format)
 	}
 	l, err := opts.state.openForSend(ctx)
 	if err != nil {
@@ -171,11 +176,11 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		return err
 	}
 	warnForced(env, p)
-	rep := newReporter(env, inst, env.Now)
-	return p.Execute(ctx, dispatch.ExecOptions{
+	rep := newReporter(env, inst, env.Now, opts.format)
+	return rep.Flush(p.Execute(ctx, dispatch.ExecOptions{
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),
-		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.report, Log: rep.log, ResendUncertain: opts.resendUncertain,
-	})
+		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.Events(), Log: rep.Log, ResendUncertain: opts.resendUncertain,
+	}))
 }
 
 // selectInstances resolves --instance against the schedule: "all" is every

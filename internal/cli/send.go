@@ -3,19 +3,16 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"golang.org/x/term"
 
-	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/mailer"
+	"github.com/openfoodfoundation/announce/internal/english"
 )
 
 // confirmAbove is the recipient count from which a person at a terminal is
@@ -24,48 +21,6 @@ const confirmAbove = 10
 
 // claimLease is how long the claims and locks of a run hold (see dispatch).
 const claimLease = dispatch.ClaimLease
-
-// clients makes the real SMTP and forum clients of an instance, reading
-// their secrets from the environment or the files the config names.
-func clients(env *Env) dispatch.Clients {
-	return dispatch.Clients{
-		Mailer: func(in *config.Instance) (dispatch.Mailer, error) {
-			newSender, workers, err := newSenderFactory(env, in)
-			return dispatch.Mailer{New: newSender, Workers: workers}, err
-		},
-		Poster: func(in *config.Instance) (dispatch.Poster, error) { return newPoster(env, in) },
-	}
-}
-
-// newSenderFactory resolves an instance's SMTP settings and secret once and
-// returns how to make one connection's client, and how many to run.
-func newSenderFactory(env *Env, in *config.Instance) (func() dispatch.Sender, int, error) {
-	s := in.SMTP
-	if s == nil {
-		return nil, 0, badInput(fmt.Errorf("instance %s has no [instances.%s.smtp] section: it cannot send", in.Key, in.Key))
-	}
-	// Validated with the config (config.SMTP.validateServer asks the mailer).
-	cfg := s.MailerConfig()
-	if cfg.Auth != "none" {
-		pw, err := resolveSecret(env, fmt.Sprintf("instance %s smtp password", in.Key), s.Password())
-		if err != nil {
-			return nil, 0, err
-		}
-		cfg.Password = pw
-	}
-	if s.CAFile != "" {
-		pool, err := mailer.LoadCA(s.CAFile)
-		if err != nil {
-			return nil, 0, badInput(fmt.Errorf("instance %s smtp ca_file: %w", in.Key, err))
-		}
-		cfg.RootCAs = pool
-	}
-	limiter := mailer.NewLimiter(s.RatePerSecond, s.RatePerHour)
-	retry := mailer.RetryPolicy{Attempts: s.Attempts, Base: 500 * time.Millisecond, Max: 30 * time.Second}
-	return func() dispatch.Sender {
-		return mailer.NewClient(cfg, mailer.WithRetry(retry), mailer.WithLimiter(limiter))
-	}, s.Connections, nil
-}
 
 // confirmer asks a person at a terminal before a send to more than a few
 // recipients; without a terminal it refuses unless --yes.
@@ -76,26 +31,37 @@ func confirmer(env *Env, yes bool) func(context.Context, *dispatch.Plan) error {
 		for _, np := range p.Notices {
 			job := np.Job()
 			total += np.Census.Total - np.AlreadySent
-			fmt.Fprintf(&b, "  %s %s notice: %d recipients (%d already sent), window %s\n",
-				job.Instance.Key, job.Notice, np.Census.Total, np.AlreadySent, windowLine(job.Window, job.Instance))
+			fmt.Fprintf(&b, "  %s %s notice: %s (%d already sent), window %s\n",
+				job.Instance.Key, job.Notice, english.Count("recipients", np.Census.Total), np.AlreadySent, dispatch.WindowLine(job.Window, job.Instance))
 		}
 		if yes || total <= confirmAbove {
 			return nil
 		}
 		f, ok := env.Stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
-			return usageError("a real send to %d recipients needs confirmation: run it at a terminal, or pass --yes\n%s", total, strings.TrimRight(b.String(), "\n"))
+			return usageError("a real send to %s needs confirmation: run it at a terminal, or pass --yes\n%s", english.Count("recipients", total), strings.TrimRight(b.String(), "\n"))
 		}
-		fmt.Fprintf(env.Stderr, "About to send:\n%sSend %d messages? [y/N] ", b.String(), total)
-		line, err := readLine(ctx, env.Stdin)
-		if err != nil {
-			return fmt.Errorf("not confirmed: nothing sent: %w", err)
-		}
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			return usageError("not confirmed: nothing sent")
-		}
-		return nil
+		return ask(ctx, env.Stdin, env.Stderr, b.String(), total)
 	}
+}
+
+// errDeclined is a send the person at the terminal did not confirm: a
+// failure to run (exit 1), not a usage error.
+var errDeclined = errors.New("not confirmed: nothing sent")
+
+// ask asks the person at the terminal to confirm sending total messages.
+// Ctrl-C (ctx done) aborts at once, without waiting for a line.
+func ask(ctx context.Context, in io.Reader, out io.Writer, summary string, total int) error {
+	fmt.Fprintf(out, "About to send:\n%sSend %s? [y/N] ", summary, english.Count("messages", total))
+	line, err := readLine(ctx, in)
+	if err != nil {
+		fmt.Fprintln(out)
+		return fmt.Errorf("%w (%v)", errDeclined, context.Cause(ctx))
+	}
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return errDeclined
+	}
+	return nil
 }
 
 // readLine reads one line, or returns ctx's error as soon as ctx ends (Ctrl-C
@@ -111,83 +77,5 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 		return line, nil
 	case <-ctx.Done():
 		return "", ctx.Err()
-	}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// reporter prints what a send or due run reports: progress to stderr, the
-// summaries and forum results to stdout.
-type reporter struct {
-	env  *Env
-	inst *config.Instances
-	now  func() time.Time
-	log  *slog.Logger
-	pr   *progress // of the notice being sent
-}
-
-func newReporter(env *Env, inst *config.Instances, now func() time.Time) *reporter {
-	return &reporter{env: env, inst: inst, now: now, log: slog.New(slog.NewTextHandler(env.Stderr, nil))}
-}
-
-// report is called from the workers at once for Progressed events only;
-// the progress counts under its own lock.
-func (r *reporter) report(e dispatch.Event) {
-	w := r.env.Stdout
-	switch e := e.(type) {
-	case dispatch.SendStarted:
-		job := e.Notice.Job()
-		r.pr = newProgress(r.env.Stderr, isTerminal(r.env.Stderr), e.Notice.Census.Total, job.Instance.Key, string(job.Notice), r.log, r.now)
-	case dispatch.Progressed:
-		r.pr.add(e.Outcome)
-	case dispatch.SendFinished:
-		r.pr.finish()
-		if e.Summary != nil {
-			job := e.Notice.Job()
-			printSummary(w, job.Instance.Key, string(job.Notice), e.Notice.Census.Total, e.Summary)
-		}
-	case dispatch.ForumPosted:
-		fmt.Fprintf(w, "%s %s notice: forum: %s %s\n", e.Instance, e.Notice, forumDid[e.Result.Action], e.Result.URL)
-	case dispatch.NothingDue:
-		fmt.Fprintf(r.env.Stderr, "due: nothing to do at %s\n", e.At.UTC().Format(time.RFC3339))
-	case dispatch.DueExpired:
-		fmt.Fprintf(w, "%s %s notice (due %s): expired, not sent: %s\n", e.Action.Instance, e.Action.Key(), r.dueLocal(e.Action), e.Action.Reason)
-	case dispatch.DueSending:
-		verb := "sending"
-		if e.DryRun {
-			verb = "would send (dry run)"
-		}
-		fmt.Fprintf(w, "%s %s notice (due %s): %s\n", e.Action.Instance, e.Action.Key(), r.dueLocal(e.Action), verb)
-	}
-}
-
-func (r *reporter) dueLocal(a dispatch.Action) string {
-	return a.Moment.Due.In(r.inst.Instances[a.Instance].Location()).Format("2006-01-02 15:04 MST")
-}
-
-func printSummary(w io.Writer, instance, notice string, total int, s *dispatch.Summary) {
-	fmt.Fprintf(w, "%s %s notice: %d recipients\n", instance, notice, total)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	for r := dispatch.Sent; r <= dispatch.Unrecorded; r++ {
-		if s.Counts[r] > 0 || r <= dispatch.Suppressed {
-			fmt.Fprintf(tw, "  %d\t %s\n", s.Counts[r], r)
-		}
-	}
-	if len(s.Invalid) > 0 {
-		fmt.Fprintf(tw, "  %d\t invalid rows skipped\n", len(s.Invalid))
-	}
-	tw.Flush()
-	for _, f := range s.Failures {
-		what := "failed"
-		if f.Result == dispatch.Uncertain {
-			what = "uncertain"
-		}
-		fmt.Fprintf(w, "  %s %s: %s\n", what, f.Recipient, f.Reply)
-	}
-	if s.Stopped != "" {
-		fmt.Fprintf(w, "  stopped, %d not sent: %s\n", s.Counts[dispatch.NotSent], s.Stopped)
 	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/english"
 	"github.com/openfoodfoundation/announce/internal/site"
 )
 
@@ -69,7 +69,7 @@ func runSite(ctx context.Context, env *Env, opts *siteOptions) error {
 		return err
 	}
 	n, size := files.Size()
-	fmt.Fprintf(env.Stderr, "site: %d files, %d bytes in %s (%s)\n", n, size, opts.out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(env.Stderr, "site: %s, %d bytes in %s (%s)\n", english.Count("files", n), size, opts.out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -90,16 +90,14 @@ func siteInput(ctx context.Context, env *Env, p *paths, state *stateFlag, nowFla
 }
 
 func readHistory(ctx context.Context, state *stateFlag, inst *config.Instances, sched *config.Schedule) (site.History, error) {
-	path, err := state.resolve()
-	if err != nil {
+	l, err := state.openExisting(ctx)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && state.path != "" {
-		return nil, badInput(fmt.Errorf("--state %s: no such ledger", path))
-	}
-	l, err := state.openExisting(ctx) // read only; none: the schedule alone
-	if err != nil || l == nil {
-		return nil, err
+	case l == nil && state.path != "":
+		return nil, badInput(fmt.Errorf("--state %s: no such ledger", state.path))
+	case l == nil:
+		return nil, nil
 	}
 	defer l.Close()
 	return site.ReadHistory(ctx, l, sched.Campaign, inst.Keys())

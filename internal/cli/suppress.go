@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -113,11 +112,15 @@ reason says it came from the token.
 			return dispatch.Unsuppress(cmd.Context(), l, args, func(a string) { fmt.Fprintf(env.Stderr, "unsuppressed %s\n", a) })
 		},
 	}
+	var format string
 	list := &cobra.Command{
-		Use:   "list",
+		Use:   "list [--format text|json]",
 		Short: "List suppressed addresses",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat("announce suppress list", format); err != nil {
+				return err
+			}
 			// Read only: works on a read-only ledger, and creates none.
 			l, err := state.openReadOnly(cmd.Context())
 			if err != nil {
@@ -130,14 +133,13 @@ reason says it came from the token.
 					return err
 				}
 			}
-			w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ADDRESS\tSINCE\tSOURCE\tREASON")
-			for _, s := range ss {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.Address, s.Since.UTC().Format("2006-01-02 15:04Z"), s.Source, s.Reason)
+			if format == "json" {
+				return dispatch.WriteSuppressionsJSON(env.Stdout, ss)
 			}
-			return w.Flush()
+			return dispatch.WriteSuppressions(env.Stdout, ss)
 		},
 	}
+	list.Flags().StringVar(&format, "format", "text", "text or json (one object per address, as JSON lines)")
 	cmd.AddCommand(add, remove, list)
 	return cmd
 }

@@ -248,22 +248,7 @@ func (s *SMTP) validate(ps *problems, p string) {
 }
 
 func (m *IMAP) validate(ps *problems, p string) {
-	if m.Host == "" {
-		ps.add(p, "missing required key %q", "host")
-	}
-	switch m.TLS {
-	case "":
-		m.TLS = "tls"
-	case "tls", "starttls":
-	default:
-		ps.add(p+".tls", "unknown TLS mode %q (want tls or starttls)", m.TLS)
-	}
-	if m.Port == 0 {
-		m.Port = map[string]int{"tls": 993, "starttls": 143}[m.TLS]
-	}
-	if m.Username == "" {
-		ps.add(p, "missing required key %q", "username")
-	}
+	m.validateServer(ps, p)
 	if m.Mailbox == "" {
 		m.Mailbox = "INBOX"
 	}

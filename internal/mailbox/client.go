@@ -38,19 +38,8 @@ func (c Config) String() string {
 	return fmt.Sprintf("imap %s@%s (%s)", c.Username, c.addr(), c.tlsMode())
 }
 
-func (c Config) tlsMode() string {
-	if c.TLS == "" {
-		return "tls"
-	}
-	return c.TLS
-}
-
 func (c Config) addr() string {
-	port := c.Port
-	if port == 0 {
-		port = map[string]int{"tls": 993, "starttls": 143}[c.tlsMode()]
-	}
-	return net.JoinHostPort(c.Host, strconv.Itoa(port))
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.WithDefaults().Port))
 }
 
 // Conn is one logged-in IMAP connection. go-imap takes no context: Dial ties
@@ -67,14 +56,11 @@ type Conn struct {
 // logs in. A server that does not offer STARTTLS is refused: the password
 // never travels in clear.
 func Dial(ctx context.Context, cfg Config) (*Conn, error) {
-	mode := cfg.tlsMode()
-	if mode != "tls" && mode != "starttls" {
-		return nil, fmt.Errorf("%s: unknown TLS mode %q (want tls or starttls)", cfg, cfg.TLS)
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg, err)
 	}
-	timeout := cfg.DialTimeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
+	cfg = cfg.WithDefaults()
+	mode, timeout := cfg.TLS, cfg.DialTimeout
 	serverName := cfg.ServerName
 	if serverName == "" {
 		serverName = cfg.Host

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openfoodfoundation/announce/internal/config"
+	"github.com/openfoodfoundation/announce/internal/english"
 	"github.com/openfoodfoundation/announce/internal/timing"
 )
 
@@ -217,8 +218,8 @@ func (c *checker) testReady(in *config.Instance, w *config.Window, _ bool) strin
 	if !start.Before(earliest) {
 		return ""
 	}
-	return fmt.Sprintf("%s is ready for testing on %s and testers need %d working day(s): the earliest day for a window is %s (test_ready, test_days, %s)",
-		c.sched.Release, r.In(loc).Format("Mon 2006-01-02"), c.sched.TestDays, earliest.Format("Mon 2006-01-02"), c.inSchedule("test_ready"))
+	return fmt.Sprintf("%s is ready for testing on %s and testers need %s: the earliest day for a window is %s (test_ready, test_days, %s)",
+		c.sched.Release, r.In(loc).Format("Mon 2006-01-02"), english.Count("working_days", c.sched.TestDays), earliest.Format("Mon 2006-01-02"), c.inSchedule("test_ready"))
 }
 
 // support: when the instance says when support is on hand, someone must be

@@ -72,7 +72,7 @@ func TestTestReady(t *testing.T) {
 	}{
 		{"Monday's testing, Tuesday's deploy", "2019-05-06", "2019-05-07T09:00:00", 1, ""},
 		{"deploy on the testing day", "2019-05-06", "2019-05-06T20:00:00", 1,
-			"v2.0.0 is ready for testing on Mon 2019-05-06 and testers need 1 working day(s): the earliest day for a window is Tue 2019-05-07 (test_ready, test_days, "},
+			"v2.0.0 is ready for testing on Mon 2019-05-06 and testers need 1 working day: the earliest day for a window is Tue 2019-05-07 (test_ready, test_days, "},
 		{"testing skips the weekend", "2019-05-03", "2019-05-07T09:00:00", 2, ""},
 		{"… so Monday is too early", "2019-05-03", "2019-05-06T20:00:00", 2, "the earliest day for a window is Tue 2019-05-07"},
 		{"no test days: from the day it is ready", "2019-05-07", "2019-05-07T09:00:00", 0, ""},

@@ -1,4 +1,6 @@
-package cli
+// Package progress shows a send as it goes: a bar on a terminal, a log line
+// every few seconds otherwise (cron, systemd), so a long run is never silent.
+package progress
 
 import (
 	"fmt"
@@ -12,9 +14,9 @@ import (
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 )
 
-// progress shows a send as it goes: a bar on a terminal, a log line every few
-// seconds otherwise (cron, systemd), so a long run is never silent.
-type progress struct {
+// Progress is one notice's send: counts under a lock, so the workers can
+// add to it at once.
+type Progress struct {
 	mu        sync.Mutex
 	total     int
 	done      int
@@ -31,8 +33,10 @@ type progress struct {
 	closeOnce sync.Once
 }
 
-func newProgress(w io.Writer, tty bool, total int, instance, notice string, log *slog.Logger, now func() time.Time) *progress {
-	p := &progress{total: total, start: now(), log: log, every: 5 * time.Second, instance: instance, notice: notice, now: now}
+// New shows the send of total messages of instance's notice: a bar on w
+// when tty, else a log line every 5 seconds.
+func New(w io.Writer, tty bool, total int, instance, notice string, log *slog.Logger, now func() time.Time) *Progress {
+	p := &Progress{total: total, start: now(), log: log, every: 5 * time.Second, instance: instance, notice: notice, now: now}
 	p.lastLog = p.start
 	if tty {
 		p.bar = progressbar.NewOptions(total,
@@ -49,8 +53,8 @@ func newProgress(w io.Writer, tty bool, total int, instance, notice string, log 
 	return p
 }
 
-// add counts one recipient dealt with.
-func (p *progress) add(o dispatch.Outcome) {
+// Add counts one recipient dealt with.
+func (p *Progress) Add(o dispatch.Outcome) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
@@ -71,7 +75,7 @@ func (p *progress) add(o dispatch.Outcome) {
 	}
 }
 
-func (p *progress) logLine(now time.Time) {
+func (p *Progress) logLine(now time.Time) {
 	elapsed := now.Sub(p.start).Seconds()
 	rate := 0.0
 	if elapsed > 0 {
@@ -86,7 +90,8 @@ func (p *progress) logLine(now time.Time) {
 		"remaining", remaining, "rate_per_s", fmt.Sprintf("%.1f", rate), "eta", eta)
 }
 
-func (p *progress) finish() {
+// Finish ends the bar, once.
+func (p *Progress) Finish() {
 	p.closeOnce.Do(func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
