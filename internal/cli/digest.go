@@ -94,7 +94,7 @@ func runDigest(ctx context.Context, env *Env, opts *digestOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	l, err := opts.state.openCtx(ctx)
+	l, err := opts.state.open(ctx)
 	if err != nil {
 		return err
 	}

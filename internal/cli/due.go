@@ -101,7 +101,7 @@ func newDueRunner(ctx context.Context, env *Env, opts *dueOptions) (*dueRunner, 
 		return nil, err
 	}
 	// A dry run creates no ledger where there is none.
-	open := opts.state.openCtx
+	open := opts.state.open
 	if opts.dryRun {
 		open = opts.state.openExisting
 	}

@@ -68,7 +68,7 @@ by retry itself.
 				}
 				s.Notice = string(n)
 			}
-			l, err := opts.state.openCtx(cmd.Context())
+			l, err := opts.state.open(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -166,7 +166,7 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		if err != nil {
 			return err
 		}
-		if l, err = opts.state.openCtx(ctx); err != nil {
+		if l, err = opts.state.open(ctx); err != nil {
 			return err
 		}
 	}

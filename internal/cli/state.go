@@ -2,9 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
+
+	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/ledger"
@@ -13,6 +13,18 @@ import (
 // stateHelp is the ledger's precedence, for --help.
 const stateHelp = `ledger database; else $ANNOUNCE_STATE, else state = "PATH" in the instances file, else $STATE_DIRECTORY/ledger.db (systemd), else $XDG_STATE_HOME/announce/ledger.db or ~/.local/state/announce/ledger.db`
 
+// stateFlag is --state, the ledger's path; the environment and the
+// instances file's state key are its other sources (ledger.Locate).
+type stateFlag struct {
+	path      string
+	env       *Env
+	instances *string
+}
+
+func (s *stateFlag) register(cmd *cobra.Command) {
+	cmd.PersistentFlags().StringVar(&s.path, "state", "", stateHelp)
+}
+
 // bind gives the flag what the other sources of the ledger's path need: the
 // environment, and the instances file (its state key). Without it (tests
 // that set path) only the flag and the defaults count, and nothing is said.
@@ -20,78 +32,56 @@ func (s *stateFlag) bind(env *Env, instances *string) {
 	s.env, s.instances = env, instances
 }
 
-// locate finds the ledger: --state > $ANNOUNCE_STATE > the instances file's
-// state > $STATE_DIRECTORY > XDG (ledger.Locate).
-func (s *stateFlag) locate() (ledger.Location, error) {
+func (s *stateFlag) sources() ledger.Sources {
 	src := ledger.Sources{Flag: s.path}
 	if s.env != nil {
 		src.Getenv = s.env.Getenv
 	}
-	if s.path == "" && s.instances != nil && (s.env == nil || s.env.Getenv("ANNOUNCE_STATE") == "") {
-		st, ok, err := config.ReadState(*s.instances)
-		if err != nil {
-			return ledger.Location{}, err
-		}
-		if ok {
-			src.Config, src.ConfigFile = st, *s.instances
-		}
+	if s.instances != nil {
+		file := *s.instances
+		src.ConfigFile, src.ReadConfig = file, func() (string, bool, error) { return config.ReadState(file) }
 	}
-	return ledger.Locate(src)
+	return src
 }
 
-// say tells the person which ledger a run uses, on stderr (stdout may be
-// JSON, HTML or a table that a script reads): a send against the wrong,
-// empty ledger sends everything again, so every command that reads or
-// writes the ledger names it.
-func (s *stateFlag) say(format string, args ...any) {
-	if s.env != nil && s.env.Stderr != nil {
-		fmt.Fprintf(s.env.Stderr, format+"\n", args...)
-	}
-}
-
-// create opens the ledger, creating it when there is none, and says which.
-func (s *stateFlag) create(ctx context.Context) (*ledger.Ledger, error) {
-	loc, err := s.locate()
+// find opens the ledger in mode m and names it on stderr (ledger.Found);
+// quiet says nothing when there is none (a send then creates it, and says so).
+func (s *stateFlag) find(ctx context.Context, m ledger.Mode, quiet bool) (*ledger.Ledger, error) {
+	f, err := ledger.Find(ctx, s.sources(), m)
 	if err != nil {
 		return nil, err
 	}
-	_, statErr := os.Stat(loc.Path)
-	l, err := ledger.Open(ctx, loc.Path)
-	if err != nil {
-		return nil, err
+	if s.env != nil && s.env.Stderr != nil && (f.Ledger != nil || !quiet) {
+		fmt.Fprintln(s.env.Stderr, f.Line())
 	}
-	if errors.Is(statErr, os.ErrNotExist) {
-		s.say("ledger: %s, new: nothing was sent from it before", loc)
-	} else {
-		s.say("ledger: %s", loc)
-	}
-	return l, nil
+	return f.Ledger, nil
 }
 
-// existing opens the ledger only when it exists: nil, and no file created,
-// when there is none. One that exists but cannot be read is an error, not an
-// empty past. It says which ledger it opened and, when missing is true,
-// that there is none.
-func (s *stateFlag) existing(ctx context.Context, missing bool) (*ledger.Ledger, error) {
-	loc, err := s.locate()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(loc.Path); errors.Is(err, os.ErrNotExist) {
-		if missing {
-			s.say("no ledger at %s: nothing sent yet", loc)
-		}
-		return nil, nil
-	}
-	l, err := ledger.Open(ctx, loc.Path)
-	if err == nil {
-		s.say("ledger: %s", loc)
-	}
-	return l, err
+// open opens the ledger, creating it when there is none.
+func (s *stateFlag) open(ctx context.Context) (*ledger.Ledger, error) {
+	return s.find(ctx, ledger.Create, false)
+}
+
+// openExisting opens the ledger only when it exists (what a dry run reads).
+func (s *stateFlag) openExisting(ctx context.Context) (*ledger.Ledger, error) {
+	return s.find(ctx, ledger.Existing, false)
 }
 
 // openForSend is openExisting for a send, which creates the ledger (and
 // says so) when there is none.
 func (s *stateFlag) openForSend(ctx context.Context) (*ledger.Ledger, error) {
-	return s.existing(ctx, false)
+	return s.find(ctx, ledger.Existing, true)
+}
+
+// openReadOnly opens the ledger for a command that only reads it (status,
+// suppress list): without writing and without creating one.
+func (s *stateFlag) openReadOnly(ctx context.Context) (*ledger.Ledger, error) {
+	return s.find(ctx, ledger.ReadOnly, false)
+}
+
+// closeLedger closes l if it is open.
+func closeLedger(l *ledger.Ledger) {
+	if l != nil {
+		l.Close()
+	}
 }

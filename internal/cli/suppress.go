@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -10,40 +9,6 @@ import (
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 )
-
-// stateFlag is --state, the ledger's path (see state.go for the others).
-type stateFlag struct {
-	path      string
-	env       *Env
-	instances *string
-}
-
-func (s *stateFlag) register(cmd *cobra.Command) {
-	cmd.PersistentFlags().StringVar(&s.path, "state", "", stateHelp)
-}
-
-func (s *stateFlag) open(cmd *cobra.Command) (*ledger.Ledger, error) { return s.openCtx(cmd.Context()) }
-
-func (s *stateFlag) openCtx(ctx context.Context) (*ledger.Ledger, error) { return s.create(ctx) }
-
-// openExisting opens the ledger only when it exists (what a read-only
-// command reads) and says which, or that there is none.
-func (s *stateFlag) openExisting(ctx context.Context) (*ledger.Ledger, error) {
-	return s.existing(ctx, true)
-}
-
-// closeLedger closes l if it is open.
-func closeLedger(l *ledger.Ledger) {
-	if l != nil {
-		l.Close()
-	}
-}
-
-// resolve returns the ledger's path.
-func (s *stateFlag) resolve() (string, error) {
-	loc, err := s.locate()
-	return loc.Path, err
-}
 
 func newSuppressCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
 	cmd := &cobra.Command{
@@ -84,7 +49,7 @@ reason says it came from the token.
 			if err := dispatch.CheckAddresses(args); err != nil {
 				return usageError("suppress add: %v", err)
 			}
-			l, err := state.open(cmd)
+			l, err := state.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -104,7 +69,7 @@ reason says it came from the token.
 		Short: "Remove addresses from the suppression list",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := state.open(cmd)
+			l, err := state.open(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,10 @@ type Sources struct {
 	Flag string
 	// Config is the instances file's state key; ConfigFile names the file.
 	Config, ConfigFile string
+	// ReadConfig, when Config is empty, reads the instances file's state key:
+	// only when the flag and $ANNOUNCE_STATE are unset, so that a broken
+	// instances file does not stop a command that names its ledger.
+	ReadConfig func() (state string, ok bool, err error)
 	// Getenv reads ANNOUNCE_STATE, STATE_DIRECTORY, XDG_STATE_HOME and HOME.
 	Getenv func(string) string
 }
@@ -44,7 +48,17 @@ func Locate(s Sources) (Location, error) {
 		return Location{Path: s.Flag, From: "--state"}, nil
 	case getenv("ANNOUNCE_STATE") != "":
 		return Location{Path: getenv("ANNOUNCE_STATE"), From: "$ANNOUNCE_STATE"}, nil
-	case s.Config != "":
+	}
+	if s.Config == "" && s.ReadConfig != nil {
+		st, ok, err := s.ReadConfig()
+		if err != nil {
+			return Location{}, err
+		}
+		if ok {
+			s.Config = st
+		}
+	}
+	if s.Config != "" {
 		return Location{Path: s.Config, From: "state in " + s.ConfigFile}, nil
 	}
 	// systemd joins several StateDirectory= entries with ':'.
