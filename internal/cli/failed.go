@@ -1,35 +1,13 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 )
-
-// printFailed lists the failed deliveries in s with the server's last
-// reply: status --failed.
-func printFailed(ctx context.Context, env *Env, l *ledger.Ledger, s dispatch.Scope) error {
-	fs, err := dispatch.Failures(ctx, l, s)
-	if err != nil {
-		return err
-	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "INSTANCE\tNOTICE\tADDRESS\tFAILURE\tATTEMPTS\tLAST REPLY")
-	for _, f := range fs {
-		kind := "temporary (the next run retries)"
-		if f.Permanent {
-			kind = "permanent (announce retry --failed)"
-		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", f.Instance, f.Notice, f.Recipient, kind, f.Attempts, f.LastReply)
-	}
-	return w.Flush()
-}
 
 type retryOptions struct {
 	paths    *paths

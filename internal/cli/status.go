@@ -2,14 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
 type statusOptions struct {
@@ -62,43 +58,27 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 		return err
 	}
 	defer closeLedger(l)
+	s := dispatch.Scope{Campaign: sched.Campaign, Instance: opts.instance}
 	if opts.failed {
-		return printFailed(ctx, env, l, dispatch.Scope{Campaign: sched.Campaign, Instance: opts.instance})
+		fs, err := dispatch.Failures(ctx, l, s)
+		if err != nil {
+			return err
+		}
+		return dispatch.WriteFailures(env.Stdout, fs)
 	}
 	rows, err := dispatch.Status(ctx, l, inst, sched, keys, now)
 	if err != nil {
 		return err
 	}
 	if opts.format == "json" {
-		enc := json.NewEncoder(env.Stdout)
-		for _, r := range rows {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return dispatch.WriteStatusJSON(env.Stdout, rows)
 	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "INSTANCE\tNOTICE\tDUE (LOCAL)\tDUE (UTC)\tSTATE\tSENT\tFAILED\tSUPPRESSED\tPENDING\tFORUM\n")
-	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", r.Instance, r.Notice, r.DueLocal, r.DueUTC.Format("2006-01-02 15:04Z"), r.State, r.Sent, r.Failed, r.Suppressed, r.Pending, r.ForumURL)
-	}
-	if err := w.Flush(); err != nil {
+	if err := dispatch.WriteStatus(env.Stdout, rows); err != nil {
 		return err
 	}
-	return printUncertain(ctx, env, l, dispatch.Scope{Campaign: sched.Campaign, Instance: opts.instance})
-}
-
-// printUncertain lists the messages held as uncertain: sent in full with no
-// reply, or in flight at repeated crashes; --resend-uncertain sends them.
-func printUncertain(ctx context.Context, env *Env, l *ledger.Ledger, s dispatch.Scope) error {
 	us, err := dispatch.UncertainMessages(ctx, l, s)
-	if err != nil || len(us) == 0 {
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "\nUncertain (maybe delivered; not sent again unless --resend-uncertain): %d\n", len(us))
-	for _, u := range us {
-		fmt.Fprintf(env.Stdout, "  %s %s %s: %s\n", u.Instance, u.Notice, u.Recipient, u.LastReply)
-	}
-	return nil
+	return dispatch.WriteUncertain(env.Stdout, us)
 }
