@@ -2,7 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -183,23 +183,12 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	}))
 }
 
-// selectInstances resolves --instance against the schedule: "all" is every
-// instance with a window, in key order.
+// selectInstances resolves --instance against the schedule
+// (dispatch.SelectInstances); an unknown instance is a usage error.
 func selectInstances(inst *config.Instances, sched *config.Schedule, sel string) ([]string, error) {
-	if sel == "all" {
-		var keys []string
-		for _, k := range inst.Keys() {
-			if _, ok := sched.Window(k); ok {
-				keys = append(keys, k)
-			}
-		}
-		return keys, nil
+	keys, err := dispatch.SelectInstances(inst, sched, sel)
+	if errors.Is(err, dispatch.ErrUnknownInstance) {
+		return nil, usageError("%v", err)
 	}
-	if _, ok := inst.Instances[sel]; !ok {
-		return nil, usageError("unknown instance %q (known: %v)", sel, inst.Keys())
-	}
-	if _, ok := sched.Window(sel); !ok {
-		return nil, badInput(fmt.Errorf("%s: no window for instance %q", sched.File, sel))
-	}
-	return []string{sel}, nil
+	return keys, err
 }
