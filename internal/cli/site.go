@@ -3,12 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/english"
 	"github.com/openfoodfoundation/announce/internal/site"
 )
@@ -73,8 +71,8 @@ func runSite(ctx context.Context, env *Env, opts *siteOptions) error {
 	return nil
 }
 
-// siteInput loads what the site and the maintenance pages are built from;
-// the ledger only when it exists (an explicit --state must).
+// siteInput loads what the site and the maintenance pages are built from
+// (site.Load); the ledger only when it exists (an explicit --state must).
 func siteInput(ctx context.Context, env *Env, p *paths, state *stateFlag, nowFlag string) (site.Input, error) {
 	now, err := parseNow(env, nowFlag)
 	if err != nil {
@@ -84,21 +82,13 @@ func siteInput(ctx context.Context, env *Env, p *paths, state *stateFlag, nowFla
 	if err != nil {
 		return site.Input{}, err
 	}
-	in := site.Input{Instances: inst, Schedule: sched, Renderer: r, Templates: os.DirFS(p.templates), TemplatesDir: p.templates, Now: now}
-	in.History, err = readHistory(ctx, state, inst, sched)
-	return in, err
-}
-
-func readHistory(ctx context.Context, state *stateFlag, inst *config.Instances, sched *config.Schedule) (site.History, error) {
 	l, err := state.openExisting(ctx)
-	switch {
-	case err != nil:
-		return nil, err
-	case l == nil && state.path != "":
-		return nil, badInput(fmt.Errorf("--state %s: no such ledger", state.path))
-	case l == nil:
-		return nil, nil
+	if err != nil {
+		return site.Input{}, err
 	}
-	defer l.Close()
-	return site.ReadHistory(ctx, l, sched.Campaign, inst.Keys())
+	if l == nil && state.path != "" {
+		return site.Input{}, badInput(fmt.Errorf("--state %s: no such ledger", state.path))
+	}
+	defer closeLedger(l)
+	return site.Load(ctx, l, inst, sched, r, p.templates, now)
 }
