@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/inbox"
@@ -32,34 +29,12 @@ the exit status is then 2.
 			if err := checkFormat("announce classify", format); err != nil {
 				return err
 			}
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetEscapeHTML(false)
-			var bad []error
-			stdin := false
-			for _, f := range args {
-				var raw []byte
-				var err error
-				if f == "-" {
-					if stdin {
-						bad = append(bad, errors.New("classify -: standard input given twice"))
-						continue
-					}
-					stdin = true
-					raw, err = inbox.ReadLimited("classify -", env.Stdin)
-				} else {
-					raw, err = inbox.ReadFile(f)
-				}
-				if err != nil {
-					bad = append(bad, err)
-					continue
-				}
-				v := inbox.Classify(raw, inbox.Options{})
-				v.File = f
-				if err := enc.Encode(v); err != nil {
-					return err
-				}
+			enc := newEncoder(env.Stdout)
+			unread, err := inbox.ClassifyFiles(args, env.Stdin, func(v inbox.Verdict) error { return enc.Encode(v) })
+			if err != nil {
+				return err
 			}
-			return badInput(errors.Join(bad...))
+			return badInput(unread)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "json", "json, the only one (so scripts may say so)")
