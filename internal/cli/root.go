@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -156,26 +157,14 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if err != nil {
 		return err
 	}
-	if l == nil {
-		// The first send: plan it before the ledger exists, so that bad
-		// input (a file, a database) leaves no ledger behind.
-		p, err := dispatch.PlanNotices(ctx, nil, po)
-		if err == nil {
-			err = p.Refused() // the timing guard, too, leaves no ledger
-		}
-		if err != nil {
-			return err
-		}
-		if l, err = opts.state.open(ctx); err != nil {
-			return err
-		}
-	}
-	defer l.Close()
-	p, err := dispatch.PlanNotices(ctx, l, po)
+	p, l, err := dispatch.PlanSend(ctx, l, opts.state.open, po)
+	defer closeLedger(l)
 	if err != nil {
 		return err
 	}
-	warnForced(env, p)
+	for _, line := range p.Forced() {
+		fmt.Fprintln(env.Stderr, line)
+	}
 	rep := newReporter(env, inst, env.Now, opts.format)
 	return rep.Flush(p.Execute(ctx, dispatch.ExecOptions{
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),

@@ -26,22 +26,15 @@ const claimLease = dispatch.ClaimLease
 // recipients; without a terminal it refuses unless --yes.
 func confirmer(env *Env, yes bool) func(context.Context, *dispatch.Plan) error {
 	return func(ctx context.Context, p *dispatch.Plan) error {
-		total := 0
-		var b strings.Builder
-		for _, np := range p.Notices {
-			job := np.Job()
-			total += np.Census.Total - np.AlreadySent
-			fmt.Fprintf(&b, "  %s %s notice: %s (%d already sent), window %s\n",
-				job.Instance.Key, job.Notice, english.Count("recipients", np.Census.Total), np.AlreadySent, dispatch.WindowLine(job.Window, job.Instance))
-		}
+		summary, total := p.Summary()
 		if yes || total <= confirmAbove {
 			return nil
 		}
 		f, ok := env.Stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
-			return usageError("a real send to %s needs confirmation: run it at a terminal, or pass --yes\n%s", english.Count("recipients", total), strings.TrimRight(b.String(), "\n"))
+			return usageError("a real send to %s needs confirmation: run it at a terminal, or pass --yes\n%s", english.Count("recipients", total), strings.TrimRight(summary, "\n"))
 		}
-		return ask(ctx, env.Stdin, env.Stderr, b.String(), total)
+		return ask(ctx, env.Stdin, env.Stderr, summary, total)
 	}
 }
 
