@@ -58,27 +58,6 @@ func runStatus(ctx context.Context, env *Env, opts *statusOptions) error {
 		return err
 	}
 	defer closeLedger(l)
-	s := dispatch.Scope{Campaign: sched.Campaign, Instance: opts.instance}
-	if opts.failed {
-		fs, err := dispatch.Failures(ctx, l, s)
-		if err != nil {
-			return err
-		}
-		return dispatch.WriteFailures(env.Stdout, fs)
-	}
-	rows, err := dispatch.Status(ctx, l, inst, sched, keys, now)
-	if err != nil {
-		return err
-	}
-	if opts.format == "json" {
-		return dispatch.WriteStatusJSON(env.Stdout, rows)
-	}
-	if err := dispatch.WriteStatus(env.Stdout, rows); err != nil {
-		return err
-	}
-	us, err := dispatch.UncertainMessages(ctx, l, s)
-	if err != nil {
-		return err
-	}
-	return dispatch.WriteUncertain(env.Stdout, us)
+	return dispatch.StatusReport{Instances: inst, Schedule: sched, Keys: keys, Now: now, Failed: opts.failed, JSON: opts.format == "json",
+		Scope: dispatch.Scope{Campaign: sched.Campaign, Instance: opts.instance}}.Write(ctx, env.Stdout, l)
 }

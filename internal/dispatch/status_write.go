@@ -1,11 +1,14 @@
 package dispatch
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
+	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
@@ -59,4 +62,43 @@ func WriteUncertain(w io.Writer, us []ledger.Failure) error {
 		}
 	}
 	return nil
+}
+
+// StatusReport is what announce status shows.
+type StatusReport struct {
+	Instances *config.Instances
+	Schedule  *config.Schedule
+	Keys      []string // the instances whose notices are listed
+	Scope     Scope    // the failures and uncertain messages listed
+	Now       time.Time
+	Failed    bool // the failed deliveries instead of the notices
+	JSON      bool // the notices as JSON lines, without the uncertain ones
+}
+
+// Write writes the report from l (nil: nothing was sent yet): the notices
+// as a table followed by the uncertain messages, or as JSON lines; with
+// Failed, the failed deliveries.
+func (r StatusReport) Write(ctx context.Context, w io.Writer, l *ledger.Ledger) error {
+	if r.Failed {
+		fs, err := Failures(ctx, l, r.Scope)
+		if err != nil {
+			return err
+		}
+		return WriteFailures(w, fs)
+	}
+	rows, err := Status(ctx, l, r.Instances, r.Schedule, r.Keys, r.Now)
+	if err != nil {
+		return err
+	}
+	if r.JSON {
+		return WriteStatusJSON(w, rows)
+	}
+	if err := WriteStatus(w, rows); err != nil {
+		return err
+	}
+	us, err := UncertainMessages(ctx, l, r.Scope)
+	if err != nil {
+		return err
+	}
+	return WriteUncertain(w, us)
 }
