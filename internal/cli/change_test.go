@@ -47,7 +47,7 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
 	state := dueSandbox(t, srv)
 	d := newTestDue(t, state)
-	d.keys = []string{"katuma"}
+	d.due.Keys = []string{"katuma"}
 	dueEvery(t, d, "2019-04-30T06:00:00Z", "2019-04-30T08:00:00Z")
 	if n := len(bodies(srv, "announce")); n != 13 {
 		t.Fatalf("announce reached %d, want 13", n)
@@ -57,7 +57,7 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 	os.WriteFile("recipients/katuma.csv", append(b, []byte("nou@example.test,Nou Usuari,ca,shopper\n")...), 0o644)
 	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-05-14T09:00:00")
 	d = newTestDue(t, state)
-	d.keys = []string{"katuma"}
+	d.due.Keys = []string{"katuma"}
 	dueEvery(t, d, "2019-05-01T10:00:00Z", "2019-05-16T00:00:00Z")
 
 	re := bodies(srv, "reschedule")
@@ -89,7 +89,7 @@ func TestRescheduleAfterAnnounce(t *testing.T) {
 	rem := receivedMessages(t, srv)
 	for _, r := range rem {
 		if r.notice == "reminder" {
-			if got := r.date.In(d.inst.Instances["katuma"].Location()).Format("2006-01-02 15:04"); got != "2019-05-13 09:00" {
+			if got := r.date.In(d.due.Instances.Instances["katuma"].Location()).Format("2006-01-02 15:04"); got != "2019-05-13 09:00" {
 				t.Errorf("reminder sent at %s, want only for the new date (2019-05-13 09:00)", got)
 			}
 		}
@@ -117,11 +117,11 @@ func TestCancelAfterAnnounce(t *testing.T) {
 	srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
 	state := dueSandbox(t, srv)
 	d := newTestDue(t, state)
-	d.keys = []string{"katuma"}
+	d.due.Keys = []string{"katuma"}
 	dueEvery(t, d, "2019-04-30T06:00:00Z", "2019-04-30T08:00:00Z")
 	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-05-07T09:00:00\ncancelled = true")
 	d = newTestDue(t, state)
-	d.keys = []string{"katuma"}
+	d.due.Keys = []string{"katuma"}
 	dueEvery(t, d, "2019-05-01T10:00:00Z", "2019-05-09T00:00:00Z")
 	if n := len(bodies(srv, "cancel")); n != 13 {
 		t.Errorf("cancel reached %d, want 13", n)
@@ -151,7 +151,7 @@ func TestChangeBeforeAnyoneWasTold(t *testing.T) {
 	state := dueSandbox(t, srv)
 	edit(t, "config/schedule.toml", "start = 2019-05-07T09:00:00", "start = 2019-05-14T09:00:00")
 	d := newTestDue(t, state)
-	d.keys = []string{"katuma"}
+	d.due.Keys = []string{"katuma"}
 	dueEvery(t, d, "2019-04-29T00:00:00Z", "2019-05-08T00:00:00Z")
 	for _, r := range receivedMessages(t, srv) {
 		if r.notice != "announce" {

@@ -6,10 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
-	"github.com/openfoodfoundation/announce/internal/render"
 )
 
 type dueOptions struct {
@@ -79,13 +77,10 @@ func runDue(ctx context.Context, env *Env, opts *dueOptions) error {
 // dueRunner holds what a due run needs, loaded once (a test runs it at
 // thousands of simulated moments).
 type dueRunner struct {
-	env   *Env
-	opts  *dueOptions
-	inst  *config.Instances
-	sched *config.Schedule
-	r     *render.Renderer
-	keys  []string
-	l     *ledger.Ledger
+	env    *Env
+	format string
+	due    dispatch.DueOptions
+	l      *ledger.Ledger
 }
 
 func newDueRunner(ctx context.Context, env *Env, opts *dueOptions) (*dueRunner, error) {
@@ -109,16 +104,16 @@ func newDueRunner(ctx context.Context, env *Env, opts *dueOptions) (*dueRunner, 
 	if err != nil {
 		return nil, err
 	}
-	return &dueRunner{env: env, opts: opts, inst: inst, sched: sched, r: r, keys: keys, l: l}, nil
+	return &dueRunner{env: env, format: opts.format, l: l,
+		due: dispatch.DueOptions{Instances: inst, Schedule: sched, Renderer: r, Keys: keys, DryRun: opts.dryRun}}, nil
 }
 
 func (d *dueRunner) close() { closeLedger(d.l) }
 
 // runAt does what is due at now.
 func (d *dueRunner) runAt(ctx context.Context, now time.Time) error {
-	rep := newReporter(d.env, d.inst, func() time.Time { return now }, d.opts.format)
-	return rep.Flush(dispatch.RunDue(ctx, d.l, dispatch.DueOptions{
-		Instances: d.inst, Schedule: d.sched, Renderer: d.r, Keys: d.keys, Now: now, DryRun: d.opts.dryRun,
-		Exec: dispatch.ExecOptions{Clients: clients(d.env), Report: rep.Events(), Log: rep.Log},
-	}))
+	rep := newReporter(d.env, d.due.Instances, func() time.Time { return now }, d.format)
+	o := d.due
+	o.Now, o.Exec = now, dispatch.ExecOptions{Clients: clients(d.env), Report: rep.Events(), Log: rep.Log}
+	return rep.Flush(dispatch.RunDue(ctx, d.l, o))
 }

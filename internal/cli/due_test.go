@@ -99,10 +99,10 @@ func TestDueSimulatedRollout(t *testing.T) {
 		byKey[r.instance+" "+r.to] = append(byKey[r.instance+" "+r.to], r)
 	}
 	want := 0
-	for _, key := range d.keys {
-		in := d.inst.Instances[key]
+	for _, key := range d.due.Keys {
+		in := d.due.Instances.Instances[key]
 		moments := map[string]timing.Moment{}
-		for _, m := range timing.Moments(in, d.sched.Windows[key], d.sched) {
+		for _, m := range timing.Moments(in, d.due.Schedule.Windows[key], d.due.Schedule) {
 			moments[string(m.Notice)] = m
 		}
 		rows, _ := os.ReadFile(in.Recipients)
@@ -140,7 +140,7 @@ func TestDueSimulatedRollout(t *testing.T) {
 	} {
 		for _, r := range got {
 			if r.instance == c.instance && r.notice == c.notice {
-				if s := r.date.In(d.inst.Instances[c.instance].Location()).Format("2006-01-02 15:04 MST"); s != c.want {
+				if s := r.date.In(d.due.Instances.Instances[c.instance].Location()).Format("2006-01-02 15:04 MST"); s != c.want {
 					t.Errorf("%s %s sent at %s, want %s", c.instance, c.notice, s, c.want)
 				}
 				break
@@ -175,7 +175,7 @@ func TestDueAfterDowntime(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := mailertest.Start(t, mailertest.Options{TLS: mailertest.NoTLS})
 			d := newTestDue(t, dueSandbox(t, srv))
-			d.keys = []string{"katuma"}
+			d.due.Keys = []string{"katuma"}
 			for _, r := range tt.runs {
 				if err := d.runAt(context.Background(), at(r)); err != nil {
 					t.Fatal(err)

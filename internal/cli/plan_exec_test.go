@@ -104,7 +104,7 @@ func TestDueUsesTheHTTPClient(t *testing.T) {
 	ct := &countingTransport{next: fsrv.Client().Transport}
 	testHTTP = &http.Client{Transport: ct}
 	d := newTestDue(t, state)
-	d.keys = []string{"katuma"}
+	d.due.Keys = []string{"katuma"}
 	dueEvery(t, d, "2019-04-30T06:00:00Z", "2019-04-30T08:00:00Z")
 	if len(fsrv.Topics()) != 1 {
 		t.Fatalf("due posted %d topics, want 1", len(fsrv.Topics()))

@@ -157,7 +157,7 @@ func TestDueEmptyListStaysDue(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newTestDue(t, state)
-	d.keys = []string{"katuma"}
+	d.due.Keys = []string{"katuma"}
 	at := time.Date(2019, 4, 30, 7, 0, 0, 0, time.UTC) // Katuma's announce is due
 	err = d.runAt(context.Background(), at)
 	if err == nil || exitCode(err) != exitInput || !strings.Contains(err.Error(), "no valid recipient") {

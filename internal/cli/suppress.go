@@ -7,7 +7,6 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
-	"github.com/openfoodfoundation/announce/internal/ledger"
 )
 
 func newSuppressCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
@@ -92,11 +91,9 @@ reason says it came from the token.
 				return err
 			}
 			defer closeLedger(l)
-			var ss []ledger.Suppression
-			if l != nil {
-				if ss, err = dispatch.Suppressions(cmd.Context(), l); err != nil {
-					return err
-				}
+			ss, err := dispatch.Suppressions(cmd.Context(), l)
+			if err != nil {
+				return err
 			}
 			if format == "json" {
 				return dispatch.WriteSuppressionsJSON(env.Stdout, ss)

@@ -48,7 +48,10 @@ func Unsuppress(ctx context.Context, l *ledger.Ledger, addrs []string, done func
 	return nil
 }
 
-// Suppressions lists the suppressed addresses.
+// Suppressions lists the suppressed addresses; none with l nil (no ledger).
 func Suppressions(ctx context.Context, l *ledger.Ledger) ([]ledger.Suppression, error) {
+	if l == nil {
+		return nil, nil
+	}
 	return l.Suppressions(ctx)
 }
