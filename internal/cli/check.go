@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfoodfoundation/announce/internal/check"
-	"github.com/openfoodfoundation/announce/internal/english"
 )
 
 func newCheckCmd(env *Env, p *paths) *cobra.Command {
@@ -26,19 +25,11 @@ instance's recipients file. It exits 0 only when there is no problem.
 				return err
 			}
 			c := check.Run(cmd.Context(), conn(env), check.Files{Instances: p.instances, Schedule: p.schedule, Templates: p.templates, Locales: p.locales}, time.Now())
-			write := c.WriteText
-			if format == "json" {
-				write = c.WriteJSON
-			}
-			if err := write(env.Stdout); err != nil {
+			if err := c.Write(env.Stdout, format); err != nil {
 				return err
 			}
-			n := len(c.Problems)
-			if n > 0 && c.Fault {
-				return fmt.Errorf("check found %s; a database could not be read", english.Count("problems", n)) // exit 1
-			}
-			if n > 0 {
-				return badInput(fmt.Errorf("check found %s", english.Count("problems", n)))
+			if err := c.Err(); err != nil {
+				return err // exit 2, or 1 when a database could not be read
 			}
 			fmt.Fprintln(env.Stderr, "check: no problems")
 			return nil

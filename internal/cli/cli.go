@@ -98,9 +98,10 @@ func exitCode(err error) int {
 		fe  *recipients.FileError
 		ref *dispatch.RefusedError // the timing guard: the command is wrong now, like a declined confirmation
 		cin *connect.InputError
+		chk *check.ProblemsError // unless a database could not be read
 	)
 	switch {
-	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe), errors.As(err, &ref), errors.As(err, &cin),
+	case errors.As(err, &in), errors.As(err, &row), errors.As(err, &inv), errors.As(err, &din), errors.As(err, &fe), errors.As(err, &ref), errors.As(err, &cin), errors.As(err, &chk) && !chk.Fault,
 		errors.Is(err, config.ErrInvalid), errors.Is(err, errUsage), errors.Is(err, ofndb.ErrSchema):
 		return exitInput
 	default:
