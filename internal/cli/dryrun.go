@@ -14,12 +14,7 @@ func dryRun(ctx context.Context, env *Env, p *dispatch.Plan, out, format string)
 	if err != nil {
 		return err
 	}
-	if format == "json" {
-		err = pv.WriteJSON(env.Stdout)
-	} else {
-		err = pv.WriteText(env.Stdout)
-	}
-	if err != nil {
+	if err := pv.Write(env.Stdout, format); err != nil {
 		return err
 	}
 	if out != "" {

@@ -84,15 +84,8 @@ type dueRunner struct {
 }
 
 func newDueRunner(ctx context.Context, env *Env, opts *dueOptions) (*dueRunner, error) {
-	inst, sched, r, err := opts.paths.load()
+	inst, sched, r, keys, err := loadSelected(ctx, env, opts.paths, opts.instance)
 	if err != nil {
-		return nil, err
-	}
-	keys, err := selectInstances(inst, sched, opts.instance)
-	if err != nil {
-		return nil, err
-	}
-	if err := useDatabases(ctx, env, inst, sched, keys); err != nil {
 		return nil, err
 	}
 	// A dry run creates no ledger where there is none.

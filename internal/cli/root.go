@@ -10,6 +10,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/render"
 )
 
 // notifyOptions are the root command's flags: announce one instance's notices.
@@ -127,15 +128,8 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 	if !opts.dryRun && notices == nil {
 		return usageError("a real send needs --notice (announce, reminder, start or done)")
 	}
-	inst, sched, r, err := opts.paths.load()
+	inst, sched, r, keys, err := loadSelected(ctx, env, &opts.paths, opts.instance)
 	if err != nil {
-		return err
-	}
-	keys, err := selectInstances(inst, sched, opts.instance)
-	if err != nil {
-		return err
-	}
-	if err := useDatabases(ctx, env, inst, sched, keys); err != nil {
 		return err
 	}
 	po := dispatch.PlanOptions{Instances: inst, Schedule: sched, Renderer: r, Keys: keys, Notices: notices, SkipInvalid: opts.skipInvalid,
@@ -170,6 +164,20 @@ func runNotify(ctx context.Context, env *Env, opts *notifyOptions) error {
 		Clients: clients(env), Command: "announce --instance " + strings.Join(keys, ",") + " --notice " + string(notices[0]),
 		Now: env.Now, Confirm: confirmer(env, opts.yes), Report: rep.Events(), Log: rep.Log, ResendUncertain: opts.resendUncertain,
 	}))
+}
+
+// loadSelected loads the configuration (paths.load), resolves --instance
+// and reads the selected instances' recipients databases, if any.
+func loadSelected(ctx context.Context, env *Env, p *paths, sel string) (*config.Instances, *config.Schedule, *render.Renderer, []string, error) {
+	inst, sched, r, err := p.load()
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	keys, err := selectInstances(inst, sched, sel)
+	if err == nil {
+		err = useDatabases(ctx, env, inst, sched, keys)
+	}
+	return inst, sched, r, keys, err
 }
 
 // selectInstances resolves --instance against the schedule
