@@ -26,15 +26,7 @@ func newSiteCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
 		Short: "Build the static status site: a page, an Atom feed and a calendar per instance and language, and the rollout's timeline",
 		Long: `site writes a static site under DIR, for any static web server (no script, no server code):
 
-  index.html                 the fleet: every window, the rollout timeline, the plan's warnings
-  timeline.svg               the timeline alone: every window on one UTC axis
-  rollout.ics                every window in one calendar (as announce plan --format ics)
-  KEY/index.html             the instance's languages (and a redirect to the default one)
-  KEY/LOCALE/index.html      its page: the window in local time and UTC, what is affected,
-                             the support contact, which notices went out
-  KEY/LOCALE/feed.atom       an Atom feed with an entry per notice that went out
-  KEY/LOCALE/calendar.ics    a calendar to subscribe to: the notices' event (same UID and SEQUENCE)
-
+` + site.LayoutHelp + `
 Which notices went out comes from the ledger (--state, default as for due), read only; when
 there is no ledger at the default path the site shows the schedule alone. --base-url makes the
 feeds' links absolute. Nothing is written when any input is bad.
