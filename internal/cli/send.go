@@ -19,9 +19,6 @@ import (
 // asked before a real send.
 const confirmAbove = 10
 
-// claimLease is how long the claims and locks of a run hold (see dispatch).
-const claimLease = dispatch.ClaimLease
-
 // confirmer asks a person at a terminal before a send to more than a few
 // recipients; without a terminal it refuses unless --yes.
 func confirmer(env *Env, yes bool) func(context.Context, *dispatch.Plan) error {
