@@ -19,8 +19,8 @@ import (
 	"github.com/openfoodfoundation/announce/internal/render"
 )
 
-// Files are what check reads.
-type Files struct{ Instances, Schedule, Templates, Locales string }
+// Files are what check reads: what every notice is made from.
+type Files = dispatch.Files
 
 // Result is what check found: with --format json, this object.
 type Result struct {

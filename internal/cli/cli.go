@@ -132,22 +132,9 @@ func (p *paths) register(cmd *cobra.Command) {
 	f.StringVar(&p.locales, "locales", "locales", "locales directory (go-i18n message files)")
 }
 
-// load reads the configuration, templates and locales: every input error is
-// found here, before any output.
+// load reads the configuration, templates and locales (dispatch.Files.Load).
 func (p *paths) load() (*config.Instances, *config.Schedule, *render.Renderer, error) {
-	inst, err := config.LoadInstances(p.instances)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	sched, err := config.LoadSchedule(p.schedule, inst)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	r, err := render.New(os.DirFS(p.templates), p.templates, os.DirFS(p.locales), p.locales)
-	if err != nil {
-		return nil, nil, nil, badInput(err)
-	}
-	return inst, sched, r, nil
+	return dispatch.Files{Instances: p.instances, Schedule: p.schedule, Templates: p.templates, Locales: p.locales}.Load()
 }
 
 // conn builds the instances' clients with env's environment and HTTP client.

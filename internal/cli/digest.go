@@ -40,13 +40,7 @@ The mailbox is only read (EXAMINE; nothing is moved, deleted or flagged) unless 
 which stores the keyword ` + support.MarkKeyword + ` on the replies, auto-replies and bounces it
 read. Each run reads only what arrived since the last one (the ledger, --state, keeps
 where each mailbox was read to) and reports only what no digest reported yet; --since
-reports everything dated in that period instead (e.g. 24h, 7d). A bounce suppresses its
-address by its reason: at once for an unknown user or domain or a disabled mailbox, after
-3 bounces in 2 campaigns for a full mailbox and other soft reasons, never for a reason of
-ours (SPF, DKIM, DMARC, a block list, content judged spam), which the digest shows first
-as a problem of ours, with the server's reply. A spam complaint (ARF) and a mail to the
-unsubscribe_mailto suppress the sender. Mail from people that answers no notice is
-listed under "also in the inbox".
+reports everything dated in that period instead (e.g. 24h, 7d). ` + support.PolicyHelp + `
 
   announce digest --instance katuma
   announce digest --instance all --since 7d --format markdown

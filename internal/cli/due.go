@@ -8,6 +8,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 	"github.com/openfoodfoundation/announce/internal/ledger"
+	"github.com/openfoodfoundation/announce/internal/timing"
 )
 
 type dueOptions struct {
@@ -25,13 +26,7 @@ func newDueCmd(env *Env, p *paths, state *stateFlag) *cobra.Command {
 		Use:   "due [--now RFC3339] [--dry-run] [--instance KEY]",
 		Short: "Send every notice that is due now, once; for cron or a systemd timer",
 		Long: `due works out, for every instance of the schedule, which notices are due now in the
-instance's own time zone and sends those not yet sent (announce 7 days before the window,
-reminder the day before, start at the start, done after the latest end; [send] in the
-schedule changes the moments). Announce and reminder wait out quiet hours (default
-21:00–08:00 local). After downtime a late notice is still sent while it makes sense —
-announce and reminder before the window starts (an announce not sent by the reminder's
-moment is skipped: the reminder carries the news), start before the window ends, done
-within a day — otherwise it is recorded as expired and reported.
+instance's own time zone and sends those not yet sent. ` + timing.RulesHelp + `
 
 Runs take a lock in the ledger: a second run started meanwhile says which run holds it
 and exits 0. Run it every few minutes (see deploy/ and README).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
+	"github.com/openfoodfoundation/announce/internal/ledger"
 	"github.com/openfoodfoundation/announce/internal/render"
 )
 
@@ -53,19 +54,9 @@ Notices: announce (a week before), reminder (the day before), start, done.
   announce suppress add ADDR --reason "bounced"    never send to ADDR again
   announce due | status | plan | digest | classify  see each one's --help
 
-A real send records every recipient in the ledger (--state): a rerun sends only what
-was not sent, after a crash or Ctrl-C too. Which ledger: --state, else $ANNOUNCE_STATE,
-else state = "PATH" in the instances file, else $STATE_DIRECTORY/ledger.db (systemd's
-StateDirectory=), else $XDG_STATE_HOME/announce/ledger.db; every command names it on
-stderr, and read-only ones never create it.
+` + ledger.WhichHelp + `
 
-A send by hand follows due's timing rules and refuses (exit 2, nothing sent, the reason
-on one line) a notice far from its moment (the announce more than its days_before early,
-the reminder before the announce's moment, the start more than an hour early, the done
-before the window began; [manual_early] in the schedule changes these), one past its
-catch-up limit, one after a later notice of the window went out, and a reschedule whose
-window did not move. The dry run says what the guard says; --force sends anyway and
-records that it did in the ledger. Passwords come from the environment
+` + dispatch.GuardHelp + ` Passwords come from the environment
 variable or file the instances file names, never from the file itself.
 ` + exitHelp,
 		SilenceUsage:  true,

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openfoodfoundation/announce/internal/config"
 	"github.com/openfoodfoundation/announce/internal/dispatch"
 )
 
@@ -32,15 +31,9 @@ reason says it came from the token.
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var byToken []dispatch.TokenAddress
-			if len(tokens) > 0 {
-				inst, err := config.LoadInstances(p.instances)
-				if err != nil {
-					return err
-				}
-				if byToken, err = dispatch.TokenAddresses(inst, tokens); err != nil {
-					return err
-				}
+			byToken, err := dispatch.LoadTokenAddresses(p.instances, tokens)
+			if err != nil {
+				return err
 			}
 			if reason == "" && len(args) > 0 {
 				return usageError("suppress add: --reason is required")

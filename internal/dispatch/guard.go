@@ -199,3 +199,12 @@ func (x *execution) recordOverrides(ctx context.Context, p *Plan) error {
 	}
 	return nil
 }
+
+// GuardHelp says, for --help, what the timing guard of a send by hand does.
+const GuardHelp = `A send by hand follows due's timing rules and refuses (exit 2, nothing sent, the reason
+on one line) a notice far from its moment (the announce more than its days_before early,
+the reminder before the announce's moment, the start more than an hour early, the done
+before the window began; [manual_early] in the schedule changes these), one past its
+catch-up limit, one after a later notice of the window went out, and a reschedule whose
+window did not move. The dry run says what the guard says; --force sends anyway and
+records that it did in the ledger.`

@@ -21,6 +21,19 @@ type TokenAddress struct{ Address, Instance string }
 // Why is the reason the suppression list keeps for it.
 func (t TokenAddress) Why() string { return "one-click unsubscribe token of " + t.Instance }
 
+// LoadTokenAddresses is TokenAddresses with the keys of the instances file
+// at path, read only when there are tokens.
+func LoadTokenAddresses(path string, tokens []string) ([]TokenAddress, error) {
+	if len(tokens) == 0 {
+		return nil, nil
+	}
+	inst, err := config.LoadInstances(path)
+	if err != nil {
+		return nil, err
+	}
+	return TokenAddresses(inst, tokens)
+}
+
 // TokenAddresses turns one-click unsubscribe tokens (or their URLs) back
 // into addresses with the unsubscribe key of the instance that made them:
 // each instance with an unsubscribe_url is tried, and a token none of them

@@ -83,3 +83,11 @@ func OpenAt(ctx context.Context, loc Location, m Mode) (Found, error) {
 	}
 	return f, nil
 }
+
+// WhichHelp says, for --help, what the ledger is and which one a command
+// uses (Locate's order).
+const WhichHelp = `A real send records every recipient in the ledger (--state): a rerun sends only what
+was not sent, after a crash or Ctrl-C too. Which ledger: --state, else $ANNOUNCE_STATE,
+else state = "PATH" in the instances file, else $STATE_DIRECTORY/ledger.db (systemd's
+StateDirectory=), else $XDG_STATE_HOME/announce/ledger.db; every command names it on
+stderr, and read-only ones never create it.`

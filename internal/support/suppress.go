@@ -119,3 +119,13 @@ func (s *syncer) unsubscribe(ctx context.Context, rec *ledger.InboxMessage, v in
 	s.res.Suppressed = append(s.res.Suppressed, Suppression{Address: rec.Address, Reason: reason, Permanent: true})
 	return nil
 }
+
+// PolicyHelp says, for the digest's --help, what the suppression policy does
+// with what the digest reads; its counts are inbox's own.
+var PolicyHelp = fmt.Sprintf(`A bounce suppresses its
+address by its reason: at once for an unknown user or domain or a disabled mailbox, after
+%d bounces in %d campaigns for a full mailbox and other soft reasons, never for a reason of
+ours (SPF, DKIM, DMARC, a block list, content judged spam), which the digest shows first
+as a problem of ours, with the server's reply. A spam complaint (ARF) and a mail to the
+unsubscribe_mailto suppress the sender. Mail from people that answers no notice is
+listed under "also in the inbox".`, inbox.RepeatBounces, inbox.RepeatCampaigns)

@@ -151,3 +151,13 @@ func (m Moment) At(now time.Time) State {
 func (m Moment) String() string {
 	return fmt.Sprintf("%s due %s until %s", m.Notice, m.Due.Format(time.RFC3339), m.Until.Format(time.RFC3339))
 }
+
+// RulesHelp says, for due's --help, when each notice is due and how long a
+// late one is still sent (Moments and the catch-up rules here).
+const RulesHelp = `The moments: announce 7 days before the window,
+reminder the day before, start at the start, done after the latest end; [send] in the
+schedule changes them. Announce and reminder wait out quiet hours (default
+21:00–08:00 local). After downtime a late notice is still sent while it makes sense —
+announce and reminder before the window starts (an announce not sent by the reminder's
+moment is skipped: the reminder carries the news), start before the window ends, done
+within a day — otherwise it is recorded as expired and reported.`
