@@ -31,7 +31,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: func() time.Time { return fixedNow },
-		Getenv: func(k string) string { return testEnv[k] }, HTTPClient: testHTTP}
+		Getenv: testGetenv, HTTPClient: testHTTP}
 	code := run(context.Background(), env, args)
 	return code, out.String(), errb.String()
 }

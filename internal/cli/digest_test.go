@@ -39,7 +39,7 @@ func execCmd(t *testing.T, cmd *cobra.Command, args ...string) (int, string, str
 
 func testCLIEnv(out, errb *bytes.Buffer) *Env {
 	return &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errb, Now: time.Now,
-		Getenv: func(k string) string { return testEnv[k] }}
+		Getenv: testGetenv}
 }
 
 // digestCLI runs announce digest with args against the sandbox's config and

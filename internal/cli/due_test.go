@@ -37,7 +37,7 @@ func dueSandbox(t *testing.T, srv *mailertest.Server) string {
 func newTestDue(t *testing.T, state string) *dueRunner {
 	t.Helper()
 	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Now: time.Now,
-		Getenv: func(k string) string { return testEnv[k] }, HTTPClient: testHTTP}
+		Getenv: testGetenv, HTTPClient: testHTTP}
 	d, err := newDueRunner(context.Background(), env, &dueOptions{
 		paths: &paths{instances: "config/instances.toml", schedule: "config/schedule.toml", templates: "templates", locales: "locales"},
 		state: &stateFlag{path: state}, instance: "all",

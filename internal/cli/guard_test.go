@@ -23,7 +23,7 @@ func runCLIAt(t *testing.T, now time.Time, env map[string]string, args ...string
 			if v, ok := env[k]; ok {
 				return v
 			}
-			return testEnv[k]
+			return testGetenv(k)
 		}, HTTPClient: testHTTP}
 	code := run(context.Background(), e, args)
 	return code, out.String(), errb.String()
