@@ -3,6 +3,8 @@ package inbox
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/openfoodfoundation/announce/internal/msgid"
 )
 
 // Hand scanners for what bounces and replies carry in free text: status
@@ -197,7 +199,7 @@ func addrsIn(s string, n int) []string {
 		}
 		local := strings.TrimLeft(s[l:at], ".")
 		domain := strings.TrimRight(s[at+1:r], ".-")
-		if local != "" && validDomain(domain) && utf8.ValidString(s[l:r]) {
+		if local != "" && msgid.ValidDomain(domain) && utf8.ValidString(s[l:r]) {
 			out = append(out, local+"@"+domain)
 		}
 		i = at + 1
@@ -218,19 +220,4 @@ func isLocalByte(c byte) bool {
 
 func isDomainByte(c byte) bool {
 	return c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.'
-}
-
-// validDomain wants two or more non-empty labels, none starting or ending
-// with "-", and a last label of two letters or more.
-func validDomain(d string) bool {
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 || len(labels[len(labels)-1]) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-	}
-	return true
 }

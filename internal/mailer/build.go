@@ -12,8 +12,6 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
-
-	"github.com/openfoodfoundation/announce/internal/msgid"
 )
 
 // Email is everything one message needs.
@@ -111,12 +109,6 @@ func Build(e *Email) (*gomail.Msg, error) {
 		e.DKIM.sign(m, e.Date)
 	}
 	return m, nil
-}
-
-// MessageID is a notice's stable Message-ID (see package msgid, which alone
-// makes and reads them).
-func MessageID(campaign, notice, instance, recipientKey, domain string) string {
-	return msgid.Make(msgid.Ref{Campaign: campaign, Notice: notice, Instance: instance}, recipientKey, 0, domain)
 }
 
 // boundary derives the MIME boundary from the Message-ID, so it is stable for a

@@ -39,7 +39,7 @@ func notice(tb testing.TB, i int) (rcpt string, m *gomail.Msg) {
 		Text:      strings.Repeat("Katuma no estarà disponible dimarts de 9:00 a 11:00.\n", 30),
 		HTML:      strings.Repeat("<p>Katuma no estarà disponible dimarts de 9:00 a 11:00.</p>\n", 30),
 		Language:  "ca",
-		MessageID: MessageID("c", "announce", "katuma", rcpt, "katuma.test"),
+		MessageID: noticeID(rcpt),
 		Date:      time.Date(2019, 4, 30, 10, 0, 0, 0, time.UTC),
 		ListID:    "c.katuma.katuma.test",
 	})

@@ -45,7 +45,7 @@ func Make(r Ref, recipientKey string, seq int, domain string) string {
 func Parse(id string) (r Ref, ok bool) {
 	id = strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>"))
 	local, domain, found := strings.Cut(id, "@")
-	if !found || len(local) > 256 || domain == "" || len(domain) > 253 || !validDomain(domain) {
+	if !found || len(local) > 256 || domain == "" || len(domain) > 253 || !ValidDomain(domain) {
 		return Ref{}, false
 	}
 	parts := strings.Split(local, ".")
@@ -80,7 +80,11 @@ func isHex(s string) bool {
 	return true
 }
 
-func validDomain(d string) bool {
+// ValidDomain reports whether d reads as a mail domain: two or more
+// non-empty labels of at most 63 octets, none starting or ending with "-",
+// and a last label of two letters or more (inbox uses it for addresses it
+// finds in text, too).
+func ValidDomain(d string) bool {
 	labels := strings.Split(d, ".")
 	if len(labels) < 2 || len(labels[len(labels)-1]) < 2 {
 		return false

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/openfoodfoundation/announce/internal/mailbox/mailboxtest"
-	"github.com/openfoodfoundation/announce/internal/mailer"
+	"github.com/openfoodfoundation/announce/internal/msgid"
 	"github.com/openfoodfoundation/announce/internal/support"
 )
 
@@ -21,7 +21,7 @@ func testSyncRepeatsAcrossCampaigns(t *testing.T, srv *mailboxtest.Server) {
 	l := openLedger(t)
 	const carles, eva = "carles@example.test", "eva@example.test"
 	id := func(campaign, notice, addr string) string {
-		return mailer.MessageID(campaign, notice, "katuma", addr, "katuma.test")
+		return msgid.Make(msgid.Ref{Campaign: campaign, Notice: notice, Instance: "katuma"}, addr, 0, "katuma.test")
 	}
 	box.Append(t,
 		mailboxtest.Bounce(carles, id("ofn-v2-2019", "announce", carles), "c1", false),

@@ -8,7 +8,7 @@ import (
 
 	"github.com/openfoodfoundation/announce/internal/inbox"
 	"github.com/openfoodfoundation/announce/internal/ledger"
-	"github.com/openfoodfoundation/announce/internal/mailer"
+	"github.com/openfoodfoundation/announce/internal/msgid"
 )
 
 // Campaign is the campaign of the corpus and of the seeded deliveries.
@@ -19,7 +19,7 @@ type Seeded struct{ Address, Locale, Notice string }
 
 // MessageID is the Message-ID the delivery went out with.
 func (s Seeded) MessageID() string {
-	return mailer.MessageID(Campaign, s.Notice, "katuma", s.Address, "katuma.test")
+	return msgid.Make(msgid.Ref{Campaign: Campaign, Notice: s.Notice, Instance: "katuma"}, s.Address, 0, "katuma.test")
 }
 
 // Seeds are the deliveries the fixture answers: Ana replies, Bea's address
